@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { once } from 'node:events';
+
+/**
+ * Every process the reference starts goes through here, so that none outlives it:
+ * - `setpriv --pdeathsig KILL` makes the kernel kill the child if this process dies, even by SIGKILL;
+ * - `detached` gives the child its own process group, so a terminal's Ctrl-C reaches the reference
+ *   first and it stops its children in order, and `stop()` can signal the child's whole group.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+export interface SpawnOptions {
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Append stdout and stderr to this file. */
+  logFile: string;
+  /** Signal the kernel sends the child when this process dies. */
+  parentDeathSignal?: 'KILL' | 'TERM';
+}
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or the signal's name) once the process has exited. */
+  readonly exited: Promise<number | string>;
+  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function startProcess(name: string, command: string, opts: SpawnOptions): ManagedProcess {
+  const fd = openSync(opts.logFile, 'a');
+  const [file, args] = SETPRIV
+    ? [SETPRIV, ['--pdeathsig', opts.parentDeathSignal ?? 'KILL', '--', command, ...opts.args]]
+    : [command, opts.args];
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${name} (${command})`);
+  let code: number | string | undefined;
+  const exited = (async () => {
+    const [c, sig] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    code = c ?? sig ?? 'unknown';
+    return code;
+  })();
+  child.on('error', () => undefined);
+  const signalGroup = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // the group is already gone
+    }
+  };
+  return {
+    name,
+    pid,
+    child,
+    exited,
+    async stop(graceMs = 3000) {
+      if (code !== undefined) {
+        signalGroup('SIGKILL');
+        return;
+      }
+      signalGroup(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+      signalGroup('SIGKILL'); // anything the child left behind in its group
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { LAYERS, LEVELS, VERDICTS } from '../requirements/types.ts';
+import type { Evidence, Observation, RequirementResult } from '../requirements/types.ts';
+import { countVerdicts } from './counts.ts';
+import type { VerdictCounts } from './counts.ts';
+import { EXIT_CODES, exitCodeFor } from './exit-code.ts';
+
+const isoTime = z.iso.datetime({ offset: true });
+const durationMs = z.number().nonnegative();
+
+export const ObservationSchema = z.strictObject({
+  name: z.string().min(1),
+  value: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+  unit: z.string().optional(),
+  bound: z.string().optional().describe('The bound the value was judged against, e.g. "<= 60 s".'),
+});
+
+export const EvidenceSchema = z.strictObject({
+  observations: z.array(ObservationSchema),
+  sampleSize: z.int().nonnegative().optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  resources: z.array(z.string()).describe('Resources the requirement applied, as kind/namespace/name.'),
+  artifacts: z.array(z.string()).describe("Raw output kept in the run's report folder, relative to it."),
+  notes: z.array(z.string()),
+});
+
+export const RequirementResultSchema = z.strictObject({
+  id: z.string().min(1),
+  level: z.enum(LEVELS),
+  layer: z.enum(LAYERS),
+  title: z.string(),
+  upstream: z.string(),
+  verdict: z.enum(VERDICTS),
+  reason: z.string(),
+  evidence: EvidenceSchema,
+  startedAt: isoTime,
+  durationMs,
+});
+
+const count = z.int().nonnegative();
+export const SummarySchema = z.strictObject({
+  total: count,
+  pass: count,
+  fail: count,
+  inconclusive: count,
+  'not-applicable': count,
+  error: count,
+});
+
+export const TargetSchema = z.strictObject({
+  kind: z.enum(['reference', 'kind', 'kubeconfig']),
+  context: z.string().optional(),
+  server: z.string().optional(),
+  versions: z.record(z.string(), z.string()).describe('Component versions, e.g. kubernetes, knative-serving.'),
+  configAutoscaler: z.record(z.string(), z.string()).nullable().describe('The config-autoscaler ConfigMap data, if read.'),
+});
+
+export const SelectionSchema = z.strictObject({
+  suites: z.array(z.string()),
+  requirements: z.array(z.string()),
+  level: z.enum(LEVELS).nullable(),
+  mutant: z.string().nullable(),
+});
+
+export const RunReportSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    // The run id names the report folder, reports/<run-id>/.
+    runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+    gauntletVersion: z.string().min(1),
+    target: TargetSchema,
+    selection: SelectionSchema,
+    startedAt: isoTime,
+    endedAt: isoTime,
+    durationMs,
+    exitCode: z.literal(EXIT_CODES).describe('0 every MUST passed, 1 a MUST failed, 2 harness or target error, 3 a MUST inconclusive.'),
+    summary: SummarySchema,
+    requirements: z.array(RequirementResultSchema),
+    errors: z.array(z.string()).describe('Harness or target errors outside any requirement.'),
+  })
+  // A report that contradicts itself is a harness bug; these checks are not expressible in the JSON Schema.
+  .superRefine((report, ctx) => {
+    const expected = countVerdicts(report.requirements);
+    for (const key of Object.keys(expected) as (keyof VerdictCounts)[]) {
+      if (report.summary[key] !== expected[key]) {
+        ctx.addIssue({ code: 'custom', path: ['summary', key], message: `expected ${expected[key]}, got ${report.summary[key]}` });
+      }
+    }
+    const exitCode = exitCodeFor(report.requirements, report.errors);
+    if (report.exitCode !== exitCode) {
+      ctx.addIssue({ code: 'custom', path: ['exitCode'], message: `expected ${exitCode}, got ${report.exitCode}` });
+    }
+    const seen = new Set<string>();
+    report.requirements.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['requirements', i, 'id'], message: `duplicate id ${r.id}` });
+      seen.add(r.id);
+    });
+  });
+
+export type RunReport = z.infer<typeof RunReportSchema>;
+
+// Compile-time checks: the schemas and the types in types.ts must not drift apart.
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _observation: MutuallyAssignable<z.infer<typeof ObservationSchema>, Observation> = true;
+const _evidence: MutuallyAssignable<z.infer<typeof EvidenceSchema>, Evidence> = true;
+const _result: MutuallyAssignable<z.infer<typeof RequirementResultSchema>, RequirementResult> = true;
+const _summary: MutuallyAssignable<z.infer<typeof SummarySchema>, VerdictCounts> = true;

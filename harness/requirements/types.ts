@@ -1,0 +1,58 @@
+export const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const LAYERS = ['serving', 'mesh', 'eventing', 'inference', 'chaos'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/**
+ * `error` is not a judgement of the target: the harness or the target failed to run the check at all
+ * (an API call refused, a crash in the harness). It exits 2, as DESIGN.md asks of harness and target errors.
+ */
+export const VERDICTS = ['pass', 'fail', 'inconclusive', 'not-applicable', 'error'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** A requirement as declared once in its layer's catalog. */
+export interface RequirementDeclaration {
+  id: string;
+  level: Level;
+  layer: Layer;
+  title: string;
+  /** The upstream clause the requirement checks: document and section. */
+  upstream: string;
+  /** Where the requirement's bound comes from (target configuration, the resources applied, run config). */
+  bound: string;
+}
+
+/** One measured fact behind a verdict. */
+export interface Observation {
+  name: string;
+  value: number | string | boolean | null;
+  unit?: string | undefined;
+  /** The bound the value was judged against, as the requirement states it (e.g. "<= 60 s"). */
+  bound?: string | undefined;
+}
+
+export interface Evidence {
+  observations: Observation[];
+  sampleSize?: number | undefined;
+  confidence?: number | undefined;
+  /** Resources the requirement applied, as `kind/namespace/name`. */
+  resources: string[];
+  /** Paths of raw output kept in the run's report folder, relative to it. */
+  artifacts: string[];
+  notes: string[];
+}
+
+export interface RequirementResult {
+  id: string;
+  level: Level;
+  layer: Layer;
+  title: string;
+  upstream: string;
+  verdict: Verdict;
+  /** One line saying why: the failed expectation, the reason it was inconclusive or not applicable. */
+  reason: string;
+  evidence: Evidence;
+  startedAt: string;
+  durationMs: number;
+}

@@ -1,0 +1,57 @@
+/**
+ * The external tools Gauntlet uses: pinned versions, how to get them, how to check them.
+ * A tool may ship several binaries (kube-apiserver and kube-controller-manager come from one build).
+ */
+export interface BinarySpec {
+  name: string;
+  /** Environment variable that may name this binary's path instead of the cache. */
+  env: string;
+  /** Arguments that make the binary print its version. */
+  versionArgs: string[];
+}
+
+export interface ToolSpec {
+  name: string;
+  version: string;
+  purpose: string;
+  binaries: BinarySpec[];
+  /** What building or installing it costs, said before it starts. */
+  cost: string;
+  /** Commands the recipe needs on PATH. */
+  needs: string[];
+  /** A script under harness/tools/recipes, called as `script VERSION OUT_DIR`; binaries land in OUT_DIR/bin. */
+  recipe: string;
+}
+
+export const TOOLS: readonly ToolSpec[] = [
+  {
+    name: 'etcd',
+    version: '3.6.16',
+    purpose: 'the reference target\'s storage',
+    binaries: [{ name: 'etcd', env: 'GAUNTLET_ETCD', versionArgs: ['--version'] }],
+    cost: 'built from the Go module proxy: about 1 minute on 2 cores the first time',
+    needs: ['go'],
+    recipe: 'etcd.sh',
+  },
+  {
+    name: 'kubernetes',
+    version: '1.34.4',
+    purpose: 'the reference target\'s API server and controller manager',
+    binaries: [
+      { name: 'kube-apiserver', env: 'GAUNTLET_KUBE_APISERVER', versionArgs: ['--version'] },
+      { name: 'kube-controller-manager', env: 'GAUNTLET_KUBE_CONTROLLER_MANAGER', versionArgs: ['--version'] },
+    ],
+    cost: 'built from the Go module proxy: about 15 minutes on 2 cores and ~3 GB of Go caches the first time',
+    needs: ['go'],
+    recipe: 'kubernetes.sh',
+  },
+];
+
+export function findTool(name: string): ToolSpec | undefined {
+  return TOOLS.find((t) => t.name === name);
+}
+
+/** Which tool ships a binary. */
+export function toolOfBinary(binary: string): ToolSpec | undefined {
+  return TOOLS.find((t) => t.binaries.some((b) => b.name === binary));
+}
