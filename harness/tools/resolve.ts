@@ -61,15 +61,13 @@ export async function requireBinaries(names: string[]): Promise<Record<string, s
   const statuses = await Promise.all(names.map((n) => resolveBinary(n)));
   const missing = statuses.filter((s) => !s.found);
   if (missing.length > 0) {
-    throw new MissingToolsError(
-      missing.map((m) => `${m.binary} ${m.tool.version} (${m.found ? '' : m.problem})`),
-    );
+    const list = missing.map((m) => `${m.binary} ${m.tool.version} (${m.found ? '' : m.problem})`).join(', ');
+    throw new MissingToolsError(`missing tools: ${list}. Run \`npx gauntlet setup\` to build them (see \`npx gauntlet doctor\`).`);
   }
   return Object.fromEntries(statuses.map((s) => [s.binary, s.found ? s.path : '']));
 }
 
+/** Tools a run needs are not installed: the CLI exits 2 with this message, which says how to get them. */
 export class MissingToolsError extends Error {
-  constructor(readonly missing: string[]) {
-    super(`missing tools: ${missing.join(', ')}. Run \`npx gauntlet setup\` to build them (see \`npx gauntlet doctor\`).`);
-  }
+  override name = 'MissingToolsError';
 }

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { LEVELS } from '../requirements/types.ts';
+
+export const TARGETS = ['reference', 'kind', 'kubeconfig'] as const;
+export type TargetKind = (typeof TARGETS)[number];
+
+export const SettingsSchema = z
+  .object({
+    readyTimeoutSeconds: z.number().positive().default(60),
+    requestTimeoutSeconds: z.number().positive().default(30),
+    gateway: z
+      .object({
+        namespace: z.string().min(1).default('istio-system'),
+        name: z.string().min(1).default('istio-ingressgateway'),
+        portName: z.string().min(1).default('http2'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    target: z.enum(TARGETS).optional(),
+    kubeconfig: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+    suites: z.array(z.string().min(1)).optional(),
+    requirements: z.array(z.string().min(1)).optional(),
+    level: z.enum(LEVELS).optional(),
+    reportDir: z.string().min(1).optional(),
+    mutant: z.string().min(1).optional(),
+    settings: SettingsSchema.prefault({}),
+  })
+  .strict();
+
+/** What a user writes in gauntlet.config.ts. */
+export type GauntletConfig = z.input<typeof ConfigSchema>;
+export type ResolvedConfig = z.output<typeof ConfigSchema>;
+
+/** Typed helper for gauntlet.config.ts: `export default defineConfig({ ... })`. */
+export function defineConfig(config: GauntletConfig): GauntletConfig {
+  return config;
+}

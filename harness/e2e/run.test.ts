@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RunReportSchema } from '../report/schema.ts';
+import { MUTANTS } from '../reference/mutants/catalog.ts';
+import { fastConfig, gauntlet, readReport, tempDir } from './cli.ts';
+
+const dirs: { remove(): void }[] = [];
+function scratch(name: string) {
+  const d = tempDir(name);
+  dirs.push(d);
+  return d.path;
+}
+afterAll(() => dirs.forEach((d) => d.remove()));
+
+describe('gauntlet run against the reference', () => {
+  it('passes SERVING.READY.BASIC on the clean reference, exit 0, with results.json and junit.xml', async () => {
+    const reports = scratch('clean');
+    const r = await gauntlet(['run', '--report-dir', reports]);
+    expect(r.exitCode, r.all).toBe(0);
+    const { report, dir } = readReport(reports);
+    expect(RunReportSchema.safeParse(report).success).toBe(true);
+    const basic = report.requirements.find((x) => x.id === 'SERVING.READY.BASIC');
+    expect(basic?.verdict, basic?.reason).toBe('pass');
+    expect(basic?.evidence.observations.map((o) => o.name)).toEqual(expect.arrayContaining(['K_SERVICE', 'K_REVISION', 'HTTP status']));
+    expect(report.target.kind).toBe('reference');
+    expect(report.target.versions.kubernetes).toBe('v1.34.4');
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain('SERVING.READY.BASIC');
+    expect(existsSync(join(dir, 'reference-logs', 'kube-apiserver.log'))).toBe(true);
+    expect(r.stdout).toMatch(/pass\s+MUST\s+SERVING\.READY\.BASIC/);
+  });
+
+  for (const mutant of MUTANTS) {
+    it(`fails ${mutant.mustFail.join(', ')} against the mutant ${mutant.name}, exit 1, with evidence`, async () => {
+      const dir = scratch(mutant.name);
+      const r = await gauntlet(['run', '--mutant', mutant.name, '--report-dir', join(dir, 'reports'), '--config', fastConfig(dir)]);
+      expect(r.exitCode, r.all).toBe(1);
+      const { report } = readReport(join(dir, 'reports'));
+      expect(report.selection.mutant).toBe(mutant.name);
+      for (const id of mutant.mustFail) {
+        const result = report.requirements.find((x) => x.id === id);
+        expect(result?.verdict, `${id}: ${result?.reason}`).toBe('fail');
+        expect(result?.reason.length).toBeGreaterThan(0);
+        expect(result?.evidence.resources.length).toBeGreaterThan(0);
+      }
+      expect(r.stdout).toContain(mutant.mustFail[0]);
+    });
+  }
+});

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseImageReference } from './image-reference.ts';
+
+/**
+ * The catalog that maps container images to local programs: the process kubelet runs a container by
+ * running the program its image names here. See `fixtures/workloads/catalog.yaml` for the format.
+ *
+ * Matching: a pod's image and the catalog's `image` are both normalized as Docker does (see
+ * `image-reference.ts`) and match when their repositories are equal; the pod's tag or digest is ignored,
+ * since there is one local program per repository. `gauntlet/probe`, `gauntlet/probe:0.1.0` and
+ * `docker.io/gauntlet/probe:tag` all run the `gauntlet/probe` entry; `ghcr.io/gauntlet/probe` does not.
+ *
+ * Command: `{node}` stands for the Node binary that runs the reference (`process.execPath`); an argument
+ * starting with `./` or `../`, and a program (first element) that contains a `/`, resolve against the
+ * catalog file's directory; a bare program name is looked up on the container's PATH.
+ */
+export const DEFAULT_CATALOG_FILE = fileURLToPath(new URL('../../../fixtures/workloads/catalog.yaml', import.meta.url));
+
+export interface Workload {
+  /** The repository as written in the catalog, e.g. `gauntlet/probe`. */
+  image: string;
+  /** Normalized, e.g. `docker.io/gauntlet/probe`. */
+  repository: string;
+  /** Resolved argv: the program and its arguments, before the pod's `args`. */
+  command: string[];
+  /** The environment variable through which the program learns the pod IP to bind. */
+  bindAddressEnv: string;
+  description: string;
+  /** A stable stand-in for an image digest: `repository@sha256:` of the catalog entry. */
+  imageID: string;
+}
+
+export interface WorkloadCatalog {
+  /** The catalog file, for messages that tell a user where to add an image. */
+  readonly file: string;
+  readonly workloads: readonly Workload[];
+  /** The workload a container image runs, or undefined when the image is not in the catalog (or invalid). */
+  find(image: string): Workload | undefined;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const entrySchema = z.strictObject({
+  image: z
+    .string()
+    .min(1)
+    .refine((s) => {
+      const ref = parseImageReference(s);
+      return ref !== undefined && ref.tag === undefined && ref.digest === undefined;
+    }, 'must be an image repository without tag or digest, e.g. gauntlet/probe'),
+  description: z.string().min(1, 'must say what the workload is'),
+  command: z.array(z.string().min(1, 'must not be empty')).min(1, 'must name a program'),
+  bindAddressEnv: z.string().regex(ENV_NAME, 'must be an environment variable name'),
+});
+
+const catalogSchema = z.strictObject({ workloads: z.array(entrySchema) }).superRefine((c, ctx) => {
+  const seen = new Map<string, number>();
+  c.workloads.forEach((w, i) => {
+    const repo = parseImageReference(w.image)?.repository ?? w.image;
+    const before = seen.get(repo);
+    if (before !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['workloads', i, 'image'], message: `repeats workloads[${before}].image (${repo})` });
+    }
+    seen.set(repo, i);
+  });
+});
+
+export class WorkloadCatalogError extends Error {
+  readonly file: string;
+  constructor(file: string, problems: string[]) {
+    super(`invalid workload catalog ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.file = file;
+  }
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(top level)';
+}
+
+export function loadWorkloadCatalog(file: string = DEFAULT_CATALOG_FILE): WorkloadCatalog {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new WorkloadCatalogError(file, [`cannot be read: ${(e as Error).message}`]);
+  }
+  return parseWorkloadCatalog(text, file);
+}
+
+/** Parses and checks catalog YAML; relative paths resolve against `file`'s directory. */
+export function parseWorkloadCatalog(text: string, file: string): WorkloadCatalog {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new WorkloadCatalogError(file, [`is not valid YAML: ${(e as Error).message}`]);
+  }
+  const parsed = catalogSchema.safeParse(doc);
+  if (!parsed.success) {
+    throw new WorkloadCatalogError(file, parsed.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`));
+  }
+  const base = dirname(resolve(file));
+  const problems: string[] = [];
+  const workloads = parsed.data.workloads.map((entry, i): Workload => {
+    const command = entry.command.map((arg, j) => {
+      if (arg === '{node}') return process.execPath;
+      const isPath = arg.startsWith('./') || arg.startsWith('../') || (j === 0 && arg.includes('/') && !isAbsolute(arg));
+      if (!isPath) return arg;
+      const path = resolve(base, arg);
+      if (!existsSync(path)) problems.push(`workloads[${i}].command[${j}]: ${arg} does not exist (resolved to ${path})`);
+      return path;
+    });
+    const repository = parseImageReference(entry.image)!.repository;
+    const digest = createHash('sha256').update(JSON.stringify({ repository, command: entry.command })).digest('hex');
+    return { ...entry, repository, command, imageID: `${repository}@sha256:${digest}` };
+  });
+  if (problems.length > 0) throw new WorkloadCatalogError(file, problems);
+  const byRepository = new Map(workloads.map((w) => [w.repository, w]));
+  return {
+    file: resolve(file),
+    workloads,
+    find(image) {
+      const ref = parseImageReference(image);
+      return ref === undefined ? undefined : byRepository.get(ref.repository);
+    },
+  };
+}

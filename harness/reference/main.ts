@@ -1,0 +1,81 @@
+/**
+ * The reference target as one process tree: control plane, admission webhook, CRDs, kubelet, controllers
+ * and gateway. Started by its launcher (harness/reference/launch.ts); speaks JSON lines on stdout
+ * (protocol.ts); stops everything it started on SIGTERM/SIGINT, when its launcher's stdin pipe closes, or
+ * when the launcher dies (parent-death signal). Logs go to --log-dir.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { requireBinaries, MissingToolsError } from '../tools/resolve.ts';
+import { startControlPlane, NODE_NAME } from './controlplane/controlplane.ts';
+import { cacheRoot } from '../tools/cache.ts';
+import { emit } from './protocol.ts';
+import { createStateDir } from './state-dir.ts';
+import { Defects, findMutant } from './mutants/catalog.ts';
+import { startPlatform } from './platform.ts';
+
+const { values } = parseArgs({ options: { 'log-dir': { type: 'string' }, mutant: { type: 'string', multiple: true } } });
+const mutants = values.mutant ?? [];
+const unknown = mutants.filter((m) => !findMutant(m));
+if (unknown.length > 0) {
+  emit({ event: 'error', kind: 'start-failed', message: `unknown mutant ${unknown.join(', ')}` });
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const progress = (step: string) => emit({ event: 'progress', step, elapsedMs: Date.now() - t0 });
+const stateDir = createStateDir();
+const logDir = values['log-dir'] ?? join(stateDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+const stops: (() => Promise<void>)[] = [];
+let stopping: Promise<void> | undefined;
+
+function shutdown(code: number): Promise<void> {
+  stopping ??= (async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (e) {
+        process.stderr.write(`stopping: ${(e as Error).message}\n`);
+      }
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+    emit({ event: 'stopped' });
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(0));
+process.stdin.on('end', () => void shutdown(0));
+process.stdin.on('error', () => void shutdown(0));
+process.stdin.resume();
+
+try {
+  const binaries = await requireBinaries(['etcd', 'kube-apiserver', 'kube-controller-manager']);
+  const cp = await startControlPlane({
+    stateDir, logDir, progress,
+    binaries: { etcd: binaries.etcd!, 'kube-apiserver': binaries['kube-apiserver']!, 'kube-controller-manager': binaries['kube-controller-manager']! },
+  });
+  stops.push(() => cp.stop());
+  const kc = (file: string) => {
+    const k = new KubeConfig();
+    k.loadFromFile(file);
+    return k;
+  };
+  const platform = await startPlatform({
+    controllers: kc(cp.kubeconfigs.controllers), controllersKubeconfig: cp.kubeconfigs.controllers,
+    nodeKubeconfig: cp.kubeconfigs.node, nodeName: NODE_NAME, ca: cp.ca, logDir, lockDir: join(cacheRoot(), 'locks'),
+    defects: new Defects(mutants), progress, onStop: (stop) => stops.push(stop),
+  });
+  emit({
+    event: 'ready', kubeconfig: cp.kubeconfigs.admin, stateDir, logDir, startupMs: Date.now() - t0,
+    versions: { ...cp.versions, ...platform.versions }, mutant: mutants.join(',') || null,
+  });
+} catch (e) {
+  const missing = e instanceof MissingToolsError;
+  emit({ event: 'error', kind: missing ? 'missing-tools' : 'start-failed', message: (e as Error).message });
+  await shutdown(missing ? 2 : 1);
+}

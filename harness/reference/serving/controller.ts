@@ -1,0 +1,50 @@
+import type { KubeConfig, V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { Controller, keyOf, type InformerSet } from '../controllers/runtime/controller.ts';
+import { ControllerClient, ownerKey } from '../controllers/client.ts';
+import type { Defects } from '../mutants/catalog.ts';
+import { CONFIGMAPS, CONFIGURATIONS, DEPLOYMENTS, LABEL, PODS, REVISIONS, ROUTES, SERVICES } from './resources.ts';
+import { serviceReconciler } from './service-reconciler.ts';
+import { configurationReconciler } from './configuration-reconciler.ts';
+import { revisionReconciler } from './revision-reconciler.ts';
+import { routeReconciler } from './route-reconciler.ts';
+import type { KConfiguration, KRevision, KRoute, KService } from './types.ts';
+
+/** Knative Serving's four reconcilers over shared informers. */
+export function servingControllers(kc: KubeConfig, informers: InformerSet, defects: Defects, log: (line: string) => void): Controller[] {
+  const client = new ControllerClient(kc);
+  const services = informers.get<KService>(SERVICES);
+  const configurations = informers.get<KConfiguration>(CONFIGURATIONS);
+  const revisions = informers.get<KRevision>(REVISIONS);
+  const routes = informers.get<KRoute>(ROUTES);
+  const deployments = informers.get<V1Deployment>(DEPLOYMENTS);
+  const pods = informers.get<V1Pod>(PODS);
+  const configMaps = informers.get<V1ConfigMap>(CONFIGMAPS);
+
+  const service = new Controller('service', serviceReconciler(client, { services, configurations, routes }), log);
+  service.watch(services);
+  service.watch(configurations, (o) => ownerKey(o, 'Service'));
+  service.watch(routes, (o) => ownerKey(o, 'Service'));
+
+  const configuration = new Controller('configuration', configurationReconciler(client, { configurations, revisions }), log);
+  configuration.watch(configurations);
+  configuration.watch(revisions, (o) => ownerKey(o, 'Configuration'));
+
+  const revision = new Controller('revision', revisionReconciler(client, defects, { revisions, deployments, pods }), log);
+  revision.watch(revisions);
+  revision.watch(deployments, (o) => ownerKey(o, 'Revision'));
+  revision.watch(pods, (p) => {
+    const name = p.metadata?.labels?.[LABEL.revision];
+    return name ? `${p.metadata?.namespace ?? ''}/${name}` : undefined;
+  });
+
+  const route = new Controller('route', routeReconciler(client, { routes, configurations, revisions, configMaps }), log);
+  route.watch(routes);
+  // Any Configuration or Revision change may change what a Route resolves to: requeue the namespace's routes.
+  const routesOf = (o: KConfiguration | KRevision) => {
+    for (const r of routes.list(o.metadata?.namespace)) route.queue.add(keyOf(r));
+    return undefined;
+  };
+  route.watch(configurations, routesOf);
+  route.watch(revisions, routesOf);
+  return [service, configuration, revision, route];
+}

@@ -1,0 +1,65 @@
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { Lister } from '../controllers/runtime/controller.ts';
+import { splitKey } from '../controllers/runtime/controller.ts';
+import { isTrue, setCondition, summarise, type Condition } from '../controllers/conditions.ts';
+import type { ControllerClient } from '../controllers/client.ts';
+import { ROUTES, SERVING_NAMESPACE } from './resources.ts';
+import type { KConfiguration, KRevision, KRoute, TrafficTarget } from './types.ts';
+
+/** The domain from `config-domain` (Knative's key-per-domain shape; the first key with an empty selector). */
+export function routeDomain(configMaps: Lister<V1ConfigMap>): string {
+  const data = configMaps.get('config-domain', SERVING_NAMESPACE)?.data ?? {};
+  return Object.keys(data).find((k) => !k.startsWith('_')) ?? 'example.com';
+}
+
+export function routeHost(name: string, namespace: string, domain: string, tag?: string): string {
+  return `${tag ? `${tag}-` : ''}${name}.${namespace}.${domain}`;
+}
+
+/** Route -> resolved traffic in status (latestRevision pinned to the Configuration's latest ready), URL. */
+export function routeReconciler(client: ControllerClient, listers: {
+  routes: Lister<KRoute>; configurations: Lister<KConfiguration>; revisions: Lister<KRevision>; configMaps: Lister<V1ConfigMap>;
+}) {
+  return async (key: string): Promise<void> => {
+    const { namespace, name } = splitKey(key);
+    const route = listers.routes.get(name, namespace);
+    if (!route || route.metadata?.deletionTimestamp) return;
+    const domain = routeDomain(listers.configMaps);
+    const problems: string[] = [];
+    const traffic: TrafficTarget[] = [];
+    for (const t of route.spec?.traffic ?? []) {
+      let revisionName = t.revisionName;
+      if (t.latestRevision) {
+        const config = listers.configurations.get(t.configurationName ?? name, namespace);
+        revisionName = config?.status?.latestReadyRevisionName;
+        if (!revisionName) problems.push(`Configuration "${t.configurationName ?? name}" does not have any ready Revision.`);
+      } else if (revisionName && !isTrue(listers.revisions.get(revisionName, namespace)?.status?.conditions, 'Ready')) {
+        problems.push(`Revision "${revisionName}" is not ready.`);
+      }
+      if (!revisionName) continue;
+      traffic.push({
+        ...(t.tag ? { tag: t.tag, url: `http://${routeHost(name, namespace, domain, t.tag)}` } : {}),
+        revisionName,
+        ...(t.latestRevision !== undefined ? { latestRevision: t.latestRevision } : {}),
+        percent: t.percent ?? 0,
+      });
+    }
+    let conditions: Condition[] = route.status?.conditions ?? [];
+    conditions = problems.length > 0
+      ? setCondition(conditions, 'AllTrafficAssigned', problems.some((p) => p.includes('any ready')) ? 'Unknown' : 'False', 'RevisionMissing', problems.join(' '))
+      : setCondition(conditions, 'AllTrafficAssigned', 'True');
+    // The reference's gateway reads Routes directly, so ingress is ready as soon as traffic is assigned.
+    conditions = setCondition(conditions, 'IngressReady', problems.length === 0 ? 'True' : 'Unknown', problems.length === 0 ? undefined : 'Pending');
+    conditions = summarise(conditions, 'Ready', ['AllTrafficAssigned', 'IngressReady']);
+    const host = routeHost(name, namespace, domain);
+    const status = {
+      ...route.status,
+      observedGeneration: route.metadata?.generation,
+      conditions,
+      url: `http://${host}`,
+      address: { url: `http://${name}.${namespace}.svc.cluster.local` },
+      traffic,
+    };
+    if (JSON.stringify(status) !== JSON.stringify(route.status)) await client.updateStatus(ROUTES, route, status);
+  };
+}

@@ -1,0 +1,70 @@
+// Builders for unit tests of harness/report; not used at run time.
+import type { RequirementResult } from '../../requirements/types.ts';
+import { countVerdicts } from '../counts.ts';
+import { exitCodeFor } from '../exit-code.ts';
+import type { RunReport } from '../schema.ts';
+
+export function result(overrides: Partial<RequirementResult> = {}): RequirementResult {
+  return {
+    id: 'SERVING.SCALE.TO-ZERO',
+    level: 'MUST',
+    layer: 'serving',
+    title: 'A Revision with no traffic scales to zero',
+    upstream: 'Knative Serving runtime contract, Autoscaling',
+    verdict: 'pass',
+    reason: 'scaled to zero after 62 s',
+    evidence: { observations: [], resources: [], artifacts: [], notes: [] },
+    startedAt: '2025-06-01T10:00:01.000Z',
+    durationMs: 1500,
+    ...overrides,
+  };
+}
+
+/** A consistent report: summary and exit code follow from the results and errors. */
+export function report(requirements: RequirementResult[], errors: string[] = []): RunReport {
+  return {
+    schemaVersion: 1,
+    runId: '20250601-100000-abc123',
+    gauntletVersion: '0.1.0',
+    target: {
+      kind: 'reference',
+      server: 'https://127.0.0.1:6443',
+      versions: { kubernetes: 'v1.33.1', 'knative-serving': 'v1.18.0' },
+      configAutoscaler: { 'stable-window': '6s', 'scale-to-zero-grace-period': '3s' },
+    },
+    selection: { suites: ['serving'], requirements: [], level: null, mutant: null },
+    startedAt: '2025-06-01T10:00:00.000Z',
+    endedAt: '2025-06-01T10:01:00.000Z',
+    durationMs: 60000,
+    exitCode: exitCodeFor(requirements, errors),
+    summary: countVerdicts(requirements),
+    requirements,
+    errors,
+  };
+}
+
+/** One result of each verdict, with evidence on the failure. */
+export function mixedReport(): RunReport {
+  return report([
+    result(),
+    result({
+      id: 'MESH.ROUTE.WEIGHTED',
+      layer: 'mesh',
+      title: 'Weighted routing splits traffic by weight',
+      upstream: 'Istio VirtualService, HTTPRouteDestination.weight',
+      verdict: 'fail',
+      reason: 'canary share 0.31 outside [0.17, 0.23]',
+      evidence: {
+        observations: [{ name: 'canary share', value: 0.31, unit: 'ratio', bound: 'in [0.17, 0.23]' }],
+        sampleSize: 2000,
+        confidence: 0.99,
+        resources: ['VirtualService/gauntlet/canary'],
+        artifacts: ['k6/weighted.json'],
+        notes: ['Wilson interval'],
+      },
+    }),
+    result({ id: 'SERVING.SCALE.BURST', level: 'SHOULD', verdict: 'inconclusive', reason: 'too few samples' }),
+    result({ id: 'CHAOS.POD.KILL', layer: 'chaos', verdict: 'not-applicable', reason: 'Chaos Mesh not installed' }),
+    result({ id: 'EVENTING.DLQ', layer: 'eventing', verdict: 'error', reason: 'Broker create refused: 403' }),
+  ]);
+}

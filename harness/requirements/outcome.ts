@@ -1,0 +1,38 @@
+import type { Evidence, Observation, Verdict } from './types.ts';
+
+/** Thrown by a requirement's context to end it with a verdict other than pass. */
+export class VerdictSignal extends Error {
+  readonly verdict: Exclude<Verdict, 'pass'>;
+  readonly reason: string;
+  constructor(verdict: Exclude<Verdict, 'pass'>, reason: string) {
+    super(reason);
+    this.verdict = verdict;
+    this.reason = reason;
+  }
+}
+
+/** Gathers evidence as a requirement runs. */
+export class EvidenceLog {
+  readonly evidence: Evidence = { observations: [], resources: [], artifacts: [], notes: [] };
+
+  observe(name: string, value: Observation['value'], more: { unit?: string; bound?: string } = {}): void {
+    this.evidence.observations.push({ name, value, ...more });
+  }
+
+  resource(ref: string): void {
+    if (!this.evidence.resources.includes(ref)) this.evidence.resources.push(ref);
+  }
+
+  note(text: string): void {
+    this.evidence.notes.push(text);
+  }
+
+  artifact(relativePath: string): void {
+    this.evidence.artifacts.push(relativePath);
+  }
+
+  sample(size: number, confidence?: number): void {
+    this.evidence.sampleSize = size;
+    if (confidence !== undefined) this.evidence.confidence = confidence;
+  }
+}

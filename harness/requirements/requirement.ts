@@ -1,0 +1,72 @@
+import { test, inject } from 'vitest';
+import { Cluster } from '../target/cluster.ts';
+import { loadKubeconfig } from '../target/connect.ts';
+import { WaitTimeout, describeError } from '../target/errors.ts';
+import { EvidenceLog, VerdictSignal } from './outcome.ts';
+import type { RequirementDeclaration, RequirementResult, Verdict } from './types.ts';
+import type { RunSettings } from './run-context.ts';
+import './run-context.ts';
+
+export interface RequirementContext {
+  readonly declaration: RequirementDeclaration;
+  readonly cluster: Cluster;
+  readonly settings: RunSettings;
+  readonly reportDir: string;
+  readonly log: EvidenceLog;
+  readonly signal: AbortSignal;
+  /** Ends the requirement as failed unless `condition` holds. */
+  expect(condition: boolean, reason: string): void;
+  /** The value, or the requirement fails with `reason` when it is missing. */
+  require<T>(value: T | undefined | null, reason: string): T;
+  fail(reason: string): never;
+  inconclusive(reason: string): never;
+  notApplicable(reason: string): never;
+}
+
+/**
+ * Implements a declared requirement as a vitest test. The body passes by returning; it ends otherwise
+ * through `ctx.fail`, `ctx.inconclusive`, `ctx.notApplicable`. A WaitTimeout is a failure of the target
+ * to reach the awaited state in its bound; any other exception is an `error` of the harness or target.
+ */
+export function requirement(id: string, body: (ctx: RequirementContext) => Promise<void>, timeoutMs = 300_000): void {
+  const run = inject('gauntlet');
+  const declaration = run.requirements[id];
+  if (!declaration) {
+    test.skip(`${id} (not selected)`, () => undefined);
+    return;
+  }
+  test(`${id}: ${declaration.title}`, { timeout: timeoutMs }, async ({ task, signal }) => {
+    const log = new EvidenceLog();
+    const cluster = new Cluster(loadKubeconfig(run.kubeconfig, run.context ?? undefined), run.namespace);
+    cluster.onApply = (ref) => log.resource(ref);
+    const startedAt = new Date();
+    const ctx: RequirementContext = {
+      declaration, cluster, settings: run.settings, reportDir: run.reportDir, log, signal,
+      expect(condition, reason) {
+        if (!condition) throw new VerdictSignal('fail', reason);
+      },
+      require(value, reason) {
+        if (value === undefined || value === null) throw new VerdictSignal('fail', reason);
+        return value;
+      },
+      fail: (reason) => { throw new VerdictSignal('fail', reason); },
+      inconclusive: (reason) => { throw new VerdictSignal('inconclusive', reason); },
+      notApplicable: (reason) => { throw new VerdictSignal('not-applicable', reason); },
+    };
+    let verdict: Verdict = 'pass';
+    let reason = 'all expectations held';
+    try {
+      await body(ctx);
+    } catch (e) {
+      if (e instanceof VerdictSignal) [verdict, reason] = [e.verdict, e.reason];
+      else if (e instanceof WaitTimeout) [verdict, reason] = ['fail', e.message];
+      else [verdict, reason] = ['error', describeError(e)];
+    }
+    const result: RequirementResult = {
+      id, level: declaration.level, layer: declaration.layer, title: declaration.title, upstream: declaration.upstream,
+      verdict, reason, evidence: log.evidence, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(),
+    };
+    task.meta.gauntlet = result;
+    if (verdict === 'fail' || verdict === 'error') throw new Error(`${verdict}: ${reason}`);
+  });
+}

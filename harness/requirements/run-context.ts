@@ -1,0 +1,30 @@
+import type { RequirementDeclaration, RequirementResult } from './types.ts';
+
+/** Bounds and knobs a requirement may read; every one has a default in harness/config. */
+export interface RunSettings {
+  /** Seconds a Knative Service may take to become Ready. */
+  readyTimeoutSeconds: number;
+  /** Seconds a single HTTP request may take. */
+  requestTimeoutSeconds: number;
+  gateway: { namespace: string; name: string; portName: string };
+}
+
+/** What the runner hands every suite through vitest's provide/inject: the target's connection and the selection. */
+export interface RunContext {
+  kubeconfig: string;
+  context: string | null;
+  namespace: string;
+  reportDir: string;
+  /** The requirements selected for this run, by id. */
+  requirements: Record<string, RequirementDeclaration>;
+  settings: RunSettings;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    gauntlet: RunContext;
+  }
+  interface TaskMeta {
+    gauntlet?: RequirementResult;
+  }
+}

@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ResolvedConfig, TargetKind } from '../config/schema.ts';
+import type { RequirementDeclaration, RequirementResult } from '../requirements/types.ts';
+import { Cluster } from '../target/cluster.ts';
+import { loadKubeconfig } from '../target/connect.ts';
+import { describeError, TargetError } from '../target/errors.ts';
+import { bringUpTarget, checkTargetOptions, type TargetHandle } from '../target/bring-up.ts';
+import { countVerdicts } from '../report/counts.ts';
+import { exitCodeFor } from '../report/exit-code.ts';
+import type { RunReport } from '../report/schema.ts';
+import { writeReport } from '../report/write.ts';
+import { discoverSpecs } from './discover.ts';
+import { select } from './select.ts';
+import { runSuites } from './run-suites.ts';
+import { targetFacts } from './target-facts.ts';
+
+export interface RunOptions {
+  root: string;
+  config: ResolvedConfig;
+  catalog: readonly RequirementDeclaration[];
+  version: string;
+  progress: (line: string) => void;
+  signal: AbortSignal;
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  reportDir: string;
+}
+
+function newRunId(): string {
+  return `${new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}-${randomBytes(2).toString('hex')}`;
+}
+
+/** One `gauntlet run`: select, bring up the target, run the suites in a fresh namespace, tear down, report. */
+export async function run(o: RunOptions): Promise<RunOutcome> {
+  const c = o.config;
+  const kind: TargetKind = c.target ?? 'reference';
+  checkTargetOptions({ kind, kubeconfig: c.kubeconfig, context: c.context, mutant: c.mutant });
+  const selection = select(o.catalog, discoverSpecs(join(o.root, 'suites')), {
+    suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level,
+  });
+  const runId = newRunId();
+  const reportDir = resolve(c.reportDir ?? join(o.root, 'reports'), runId);
+  mkdirSync(reportDir, { recursive: true });
+  const startedAt = new Date();
+  const errors: string[] = [];
+  let results: RequirementResult[] = [];
+  let target: TargetHandle | undefined;
+  let facts: Awaited<ReturnType<typeof targetFacts>> | undefined;
+  let cluster: Cluster | undefined;
+  const namespace = `gauntlet-${runId.slice(-4)}-${randomBytes(2).toString('hex')}`;
+  try {
+    target = await bringUpTarget({
+      kind, kubeconfig: c.kubeconfig, context: c.context, mutant: c.mutant,
+      logDir: join(reportDir, 'reference-logs'), progress: o.progress,
+    });
+    if (target.startupMs > 0) o.progress(`target up in ${(target.startupMs / 1000).toFixed(1)} s`);
+    cluster = new Cluster(loadKubeconfig(target.kubeconfig, target.context ?? undefined), namespace);
+    try {
+      facts = await targetFacts(cluster);
+      await cluster.core.createNamespace({ body: { metadata: { name: namespace, labels: { 'app.kubernetes.io/managed-by': 'gauntlet' } } } });
+    } catch (e) {
+      throw new TargetError(`the target's API at ${cluster.kc.getCurrentCluster()?.server ?? '?'} failed: ${describeError(e)}`);
+    }
+    o.progress(`running ${selection.requirements.length} requirement(s) from ${selection.files.length} suite file(s) in namespace ${namespace}`);
+    const outcome = await runSuites({
+      root: o.root,
+      files: selection.files.map((f) => f.path),
+      context: {
+        kubeconfig: target.kubeconfig, context: target.context, namespace, reportDir,
+        requirements: Object.fromEntries(selection.requirements.map((r) => [r.id, r])),
+        settings: c.settings,
+      },
+      progress: o.progress,
+      signal: o.signal,
+    });
+    results = outcome.results;
+    errors.push(...outcome.errors);
+    for (const r of selection.requirements) {
+      if (!results.some((x) => x.id === r.id) && !o.signal.aborted) errors.push(`${r.id} was selected but produced no result`);
+    }
+    if (o.signal.aborted) errors.push('the run was interrupted');
+  } catch (e) {
+    errors.push(describeError(e));
+  } finally {
+    if (cluster && target?.kind !== 'reference') {
+      await cluster.core.deleteNamespace({ name: namespace }).catch((e: unknown) => errors.push(`could not delete namespace ${namespace}: ${describeError(e)}`));
+    }
+    await target?.stop();
+  }
+  const endedAt = new Date();
+  const report: RunReport = {
+    schemaVersion: 1, runId, gauntletVersion: o.version,
+    target: {
+      kind,
+      ...(target?.context ? { context: target.context } : {}),
+      ...(facts?.server ? { server: facts.server } : {}),
+      versions: { ...target?.versions, ...(facts ? { kubernetes: facts.kubernetes } : {}) },
+      configAutoscaler: facts?.configAutoscaler ?? null,
+    },
+    selection: { suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level ?? null, mutant: c.mutant ?? null },
+    startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt.getTime(),
+    exitCode: exitCodeFor(results, errors), summary: countVerdicts(results), requirements: results, errors,
+  };
+  await writeReport(reportDir, report);
+  return { report, reportDir };
+}

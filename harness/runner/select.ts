@@ -1,0 +1,47 @@
+import { matchesGlob } from 'node:path';
+import { UserError } from '../target/errors.ts';
+import { LEVELS, type Level, type RequirementDeclaration } from '../requirements/types.ts';
+import { suiteMatches, type SpecFile } from './discover.ts';
+
+export interface SelectionInput {
+  suites: string[];
+  requirements: string[];
+  level: Level | undefined;
+}
+
+export interface Selection {
+  files: SpecFile[];
+  requirements: RequirementDeclaration[];
+}
+
+/** `--level SHOULD` selects MUST and SHOULD: a level and every stronger one. */
+export function atLeast(level: Level | undefined, of: Level): boolean {
+  return level === undefined || LEVELS.indexOf(of) <= LEVELS.indexOf(level);
+}
+
+/** Resolves flags to spec files and requirements; anything that selects nothing is a UserError. */
+export function select(catalog: readonly RequirementDeclaration[], specs: SpecFile[], input: SelectionInput): Selection {
+  for (const glob of input.suites) {
+    if (!specs.some((s) => suiteMatches(s.suite, glob))) {
+      throw new UserError(`--suite ${glob}: matches no suite; suites: ${specs.map((s) => s.suite).join(', ')}`);
+    }
+  }
+  for (const pattern of input.requirements) {
+    if (!catalog.some((r) => matchesGlob(r.id, pattern))) {
+      throw new UserError(`--requirement ${pattern}: no such requirement; see \`gauntlet requirements\` (ids like ${catalog[0]?.id ?? 'SERVING.READY.BASIC'}, or globs like SERVING.*)`);
+    }
+  }
+  const files = specs.filter((s) => input.suites.length === 0 || input.suites.some((g) => suiteMatches(s.suite, g)));
+  const implemented = new Set(files.flatMap((f) => f.implements));
+  const requirements = catalog.filter(
+    (r) =>
+      implemented.has(r.id) &&
+      atLeast(input.level, r.level) &&
+      (input.requirements.length === 0 || input.requirements.some((p) => matchesGlob(r.id, p))),
+  );
+  if (requirements.length === 0) {
+    throw new UserError('the selection (--suite, --requirement, --level) leaves no requirement to run; see `gauntlet requirements`');
+  }
+  const ids = new Set(requirements.map((r) => r.id));
+  return { files: files.filter((f) => f.implements.some((id) => ids.has(id))), requirements };
+}

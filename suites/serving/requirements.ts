@@ -1,0 +1,14 @@
+import type { RequirementDeclaration } from '../../harness/requirements/types.ts';
+
+/** The serving layer's requirements, each declared once; the spec files implement them by id. */
+export const SERVING: readonly RequirementDeclaration[] = [
+  {
+    id: 'SERVING.READY.BASIC',
+    level: 'MUST',
+    layer: 'serving',
+    title: 'A Knative Service becomes Ready, answers 200 at its URL, and its container sees K_SERVICE, K_CONFIGURATION and K_REVISION',
+    upstream:
+      'Knative Serving API specification 1.0, "Service" (status.url, Ready condition); runtime contract, "Environment variables" (K_SERVICE, K_CONFIGURATION, K_REVISION)',
+    bound: 'settings.readyTimeoutSeconds (default 60 s) for Ready; settings.requestTimeoutSeconds for the request',
+  },
+];

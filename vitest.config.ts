@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// The project's own tests: unit tests beside the code, integration tests that start a real control plane,
+// and end-to-end tests (harness/e2e) that run the CLI against the reference and its mutants.
+// The suites under suites/ are not tests of this project: `gauntlet run` runs them.
+export default defineConfig({
+  test: {
+    include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts'],
+    exclude: ['node_modules/**', 'reports/**'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    maxWorkers: 2,
+  },
+});
