@@ -45,7 +45,7 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   const scheduler = await startScheduler({ controllersKubeconfig: o.controllersKubeconfig, nodeName: o.nodeName, log: (m) => log(`[scheduler] ${m}`) });
   o.onStop(() => scheduler.stop());
   const network = reservePodNetwork(o.lockDir);
-  o.onStop(async () => network.close());
+  o.onStop(() => Promise.resolve(network.close()));
   const kubelet = await startKubelet({
     nodeKubeconfig: o.nodeKubeconfig, controllersKubeconfig: o.controllersKubeconfig, nodeName: o.nodeName,
     network, logDir: o.logDir, workloads: loadWorkloadCatalog(), log: (m) => log(`[kubelet] ${m}`),

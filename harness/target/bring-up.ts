@@ -42,5 +42,5 @@ export async function bringUpTarget(o: BringUpOptions): Promise<TargetHandle> {
     const ref = await launchReference({ mutants: o.mutant ? [o.mutant] : [], logDir: o.logDir, progress: o.progress });
     return { kind: 'reference', kubeconfig: ref.kubeconfig, context: null, versions: ref.versions, startupMs: ref.startupMs, stop: () => ref.stop() };
   }
-  return { kind: o.kind, kubeconfig: o.kubeconfig!, context: o.context ?? null, versions: {}, startupMs: 0, stop: async () => undefined };
+  return { kind: o.kind, kubeconfig: o.kubeconfig!, context: o.context ?? null, versions: {}, startupMs: 0, stop: () => Promise.resolve() };
 }

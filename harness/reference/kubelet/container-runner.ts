@@ -21,10 +21,17 @@ import type { Workload } from './workloads.ts';
  */
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 
+/**
+ * `init`: an init container, run to completion before the containers; `sidecar`: an init container with
+ * `restartPolicy: Always` (a native sidecar), started before the next init container and then running
+ * like a container; `app`: one of `spec.containers`.
+ */
+export type ContainerKind = 'init' | 'sidecar' | 'app';
+
 export interface ContainerRunnerOptions {
   pod: V1Pod;
   container: V1Container;
-  init: boolean;
+  kind: ContainerKind;
   /** App containers of such a pod wait with reason `PodInitializing` rather than `ContainerCreating`. */
   podHasInitContainers: boolean;
   restartPolicy: RestartPolicy;
@@ -45,8 +52,11 @@ export interface ContainerRunner {
   readonly name: string;
   readonly pid: number | undefined;
   status(): ContainerStatusJson;
+  readonly kind: ContainerKind;
   /** Init containers: true once exited 0; false once failed for good or stopped. */
   readonly completed: Promise<boolean>;
+  /** Resolves true the first time the container counts as started (sidecars), false if stopped before. */
+  readonly startedOnce: Promise<boolean>;
   start(): void;
   /** Ends the process (SIGTERM to its group, SIGKILL after `graceMs`) and every restart; resolves once exited. */
   stop(graceMs: number, announce: boolean): Promise<void>;
@@ -58,13 +68,14 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
   const { pod, container } = o;
   const meta = pod.metadata ?? {};
   const podRef = `${meta.name}_${meta.namespace}(${meta.uid})`;
-  const fieldPath = containerFieldPath(container.name, o.init);
+  const init = o.kind === 'init';
+  const fieldPath = containerFieldPath(container.name, o.kind !== 'app');
   const ref = parseImageReference(container.image ?? '');
   const image = ref ? displayImage(ref) : (container.image ?? '');
   const logFile = join(o.logDir, 'pods', `${meta.namespace}_${meta.name}_${container.name}.log`);
   const event = (e: Omit<EventSpec, 'fieldPath'>) => o.events.record({ kind: 'Pod', metadata: meta }, { ...e, fieldPath });
 
-  let state: ContainerStateJson = { waiting: { reason: o.init || o.podHasInitContainers ? 'PodInitializing' : 'ContainerCreating' } };
+  let state: ContainerStateJson = { waiting: { reason: o.kind !== 'app' || o.podHasInitContainers ? 'PodInitializing' : 'ContainerCreating' } };
   let lastState: { terminated?: TerminatedJson } = {};
   let restartCount = 0;
   let ready = false;
@@ -77,8 +88,14 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
   let probes: Prober | undefined;
   let resolveCompleted!: (ok: boolean) => void;
   const completed = new Promise<boolean>((r) => (resolveCompleted = r));
+  let resolveStarted!: (ok: boolean) => void;
+  const startedOnce = new Promise<boolean>((r) => (resolveStarted = r));
+  const policy: RestartPolicy = o.kind === 'sidecar' ? 'Always' : o.restartPolicy;
 
-  const changed = () => o.onChange();
+  const changed = () => {
+    if (started) resolveStarted(true);
+    o.onChange();
+  };
 
   const kill = async (why: string) => {
     event({ type: 'Normal', reason: 'Killing', message: `Container ${container.name} ${why}, will be restarted` });
@@ -94,12 +111,12 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
       exitCode, ...(signal !== undefined ? { signal } : {}), reason: exitCode === 0 ? 'Completed' : 'Error',
       startedAt, finishedAt: kubeTime(), containerID: `gauntlet://${p.pid}`,
     };
-    const restart = !stopping && (o.init || o.restartPolicy === 'OnFailure' ? exitCode !== 0 && o.restartPolicy !== 'Never' : o.restartPolicy === 'Always');
+    const restart = !stopping && (init || policy === 'OnFailure' ? exitCode !== 0 && policy !== 'Never' : policy === 'Always');
     if (!restart) {
       state = { terminated };
-      if (o.init) ready = exitCode === 0 && !stopping;
+      if (init) ready = exitCode === 0 && !stopping;
       changed();
-      resolveCompleted(o.init && exitCode === 0 && !stopping);
+      resolveCompleted(init && exitCode === 0 && !stopping);
       return;
     }
     const ranMs = Date.parse(terminated.finishedAt) - Date.parse(startedAt);
@@ -129,17 +146,26 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
     }
     const [program, ...args] = containerArgv(workload.command, container, env.env) as [string, ...string[]];
     const startedAt = kubeTime();
-    appendFileSync(logFile, `--- ${startedAt} gauntlet kubelet: starting ${JSON.stringify([program, ...args])}\n`);
-    const p = startProcess(`${meta.namespace}/${meta.name}/${container.name}`, program, {
-      args, env: env.env, cwd: dirname(o.catalogFile), logFile, parentDeathSignal: 'KILL',
-    });
+    let p: ManagedProcess;
+    try {
+      appendFileSync(logFile, `--- ${startedAt} gauntlet kubelet: starting ${JSON.stringify([program, ...args])}\n`);
+      p = startProcess(`${meta.namespace}/${meta.name}/${container.name}`, program, {
+        args, env: env.env, cwd: dirname(o.catalogFile), logFile, parentDeathSignal: 'KILL',
+      });
+    } catch (e) {
+      const message = `could not start ${program}: ${(e as Error).message}`;
+      state = { waiting: { reason: 'RunContainerError', message } };
+      event({ type: 'Warning', reason: 'Failed', message: `Error: ${message}` });
+      changed();
+      return;
+    }
     proc = p;
     state = { running: { startedAt } };
     exitHandled = p.exited.then((code) => onExit(p, code, startedAt));
     event({ type: 'Normal', reason: 'Pulled', message: `Container image "${container.image}" already present on machine` });
     event({ type: 'Normal', reason: 'Created', message: `Created container: ${container.name}` });
     event({ type: 'Normal', reason: 'Started', message: `Started container ${container.name}` });
-    if (o.init) {
+    if (init) {
       changed();
       return;
     }
@@ -161,6 +187,8 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
 
   return {
     name: container.name,
+    kind: o.kind,
+    startedOnce,
     get pid() {
       return proc?.pid;
     },
@@ -183,6 +211,7 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
       probes?.stop();
       ready = false;
       resolveCompleted(false);
+      resolveStarted(false);
       if (proc && 'running' in state) {
         if (announce) event({ type: 'Normal', reason: 'Killing', message: `Stopping container ${container.name}` });
         await proc.stop(graceMs);

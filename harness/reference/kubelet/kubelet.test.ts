@@ -5,6 +5,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig, Watch, type CoreV1Event, type V1Pod }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinaries } from '../../tools/resolve.ts';
 import { NODE_NAME, startControlPlane, type ControlPlane } from '../controlplane/controlplane.ts';
+import { describeError } from './api.ts';
 import { startKubelet, type Kubelet } from './kubelet.ts';
 import { reservePodNetwork, type PodNetwork } from './pod-network.ts';
 import { PROBE_PERIOD_ANNOTATION } from './probes.ts';
@@ -59,7 +60,7 @@ async function watchUntil<T extends { metadata?: { name?: string } }, R>(
           if (type === 'DELETED') objects.delete(obj.metadata?.name ?? '');
           else if (type === 'ADDED' || type === 'MODIFIED') objects.set(obj.metadata?.name ?? '', obj);
           check(type, obj);
-        }, (err: unknown) => err && reject(err instanceof Error ? err : new Error(String(err))))
+        }, (err: unknown) => err && reject(err instanceof Error ? err : new Error(describeError(err))))
         .then((a) => (abort = a), reject);
     });
   } finally {
@@ -179,17 +180,19 @@ describe('process kubelet with a real control plane', () => {
     const victim = first[0]!;
     const url = `http://${victim.status?.podIP}:8080/`;
     const pidsBefore = kubelet!.pids();
-    await core.deleteNamespacedPod({ name: victim.metadata!.name!, namespace: ns });
     const victimName = victim.metadata!.name!;
+    await core.deleteNamespacedPod({ name: victimName, namespace: ns });
     await watchUntil<V1Pod, true>(`deletion of ${victimName}`, podsPath, { fieldSelector: `metadata.name=${victimName}` }, (_, e) =>
       e.type === 'DELETED' ? true : undefined);
     expect(await refused(url)).toBe(true);
     const gone = pidsBefore.filter((p) => !kubelet!.pids().includes(p));
     expect(gone).toHaveLength(1);
     expect(() => process.kill(gone[0]!, 0)).toThrow();
-    const now = await readyPods('app=probe', 2, [victim.metadata!.name!]);
+    await watchUntil<CoreV1Event, true>(`the Killing event of ${victimName}`, `/api/v1/namespaces/${ns}/events`, {}, (events) =>
+      [...events.values()].some((e) => e.involvedObject.name === victimName && e.reason === 'Killing' && e.message === 'Stopping container probe') ? true : undefined);
+    const now = await readyPods('app=probe', 2, [victimName]);
     record();
-    expect(now.map((p) => p.metadata?.name)).not.toContain(victim.metadata?.name);
+    expect(now.map((p) => p.metadata?.name)).not.toContain(victimName);
     const replacement = now.find((p) => p.metadata?.name !== first[1]!.metadata?.name)!;
     const body = (await (await fetch(`http://${replacement.status?.podIP}:8080/`)).json()) as { pod: string };
     expect(body.pod).toBe(replacement.metadata?.name);
@@ -222,6 +225,32 @@ describe('process kubelet with a real control plane', () => {
     record();
     expect(status.phase).toBe('Running');
     expect(status.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+  }, 40_000);
+
+  it('runs init containers to completion, then native sidecars and containers side by side', async () => {
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: {
+        metadata: { name: 'staged' },
+        spec: {
+          initContainers: [
+            { name: 'setup', image: 'gauntlet/probe', env: [{ name: 'PORT', value: '9000' }, { name: 'PROBE_EXIT_AFTER_MS', value: '50' }] },
+            { name: 'sidecar', image: 'gauntlet/probe', restartPolicy: 'Always', env: [{ name: 'PORT', value: '9090' }], ports: [{ containerPort: 9090 }] },
+          ],
+          containers: [{ name: 'app', image: 'gauntlet/probe', ports: [{ containerPort: 8080 }] }],
+        },
+      },
+    });
+    const pod = await watchUntil<V1Pod, V1Pod>('pod staged Ready', podsPath, { fieldSelector: 'metadata.name=staged' }, (pods) => {
+      const p = pods.get('staged');
+      return p && isReady(p) ? p : undefined;
+    });
+    record();
+    expect(pod.status?.initContainerStatuses).toMatchObject([
+      { name: 'setup', state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+      { name: 'sidecar', ready: true, started: true, state: { running: {} } },
+    ]);
+    for (const port of [9090, 8080]) expect((await fetch(`http://${pod.status?.podIP}:${port}/`)).status).toBe(200);
   }, 40_000);
 
   it('leaves no process behind once stopped', async () => {

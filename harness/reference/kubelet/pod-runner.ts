@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { kubeTime } from './api.ts';
-import { createContainerRunner, type ContainerRunner, type RestartPolicy } from './container-runner.ts';
+import { createContainerRunner, type ContainerKind, type ContainerRunner, type RestartPolicy } from './container-runner.ts';
 import { containerFieldPath, type EventRecorder } from './events.ts';
 import { buildPodStatus, createConditionClock, timeString } from './pod-status.ts';
 import { PROBE_PERIOD_ANNOTATION } from './probes.ts';
@@ -8,8 +8,9 @@ import type { PodRef, StatusWriter } from './status-writer.ts';
 import type { WorkloadCatalog } from './workloads.ts';
 
 /**
- * One pod on the node: its init containers one after the other, then its containers side by side, each
- * through a `ContainerRunner`; its status written after every change. It owns no address: the kubelet
+ * One pod on the node: its init containers one after the other (a native sidecar, `restartPolicy: Always`,
+ * only until it has started, and then it keeps running), then its containers side by side, each through a
+ * `ContainerRunner`; its status written after every change. It owns no address: the kubelet
  * allocates the pod IP and releases it once the pod runner has terminated.
  */
 export interface PodRunnerOptions {
@@ -68,6 +69,7 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
   };
 
   const runnerOf = (init: boolean) => (container: NonNullable<V1Pod['spec']>['containers'][number]): ContainerRunner => {
+    const kind: ContainerKind = !init ? 'app' : container.restartPolicy === 'Always' ? 'sidecar' : 'init';
     const workload = o.catalog.find(container.image ?? '');
     if (workload && container.command?.length) {
       o.events.record({ kind: 'Pod', metadata: meta }, {
@@ -77,7 +79,7 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
       });
     }
     return createContainerRunner({
-      pod: o.pod, container, init, podHasInitContainers: (o.pod.spec?.initContainers ?? []).length > 0, restartPolicy, workload, catalogFile: o.catalog.file, podIP: o.podIP, hostIP: o.hostIP,
+      pod: o.pod, container, kind, podHasInitContainers: (o.pod.spec?.initContainers ?? []).length > 0, restartPolicy, workload, catalogFile: o.catalog.file, podIP: o.podIP, hostIP: o.hostIP,
       logDir: o.logDir, graceMs, probePeriodMs: probePeriodMs(o.pod), events: o.events, onChange: sync,
     });
   };
@@ -89,7 +91,7 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
     for (const r of initRunners) {
       if (terminating) return;
       r.start();
-      if (!(await r.completed)) return;
+      if (!(await (r.kind === 'sidecar' ? r.startedOnce : r.completed))) return;
     }
     if (terminating) return;
     for (const r of appRunners) r.start();

@@ -41,6 +41,17 @@ describe('pod phase', () => {
     expect(podPhase(pod(), [exited('i', 0)], [running()], false)).toBe('Running');
   });
 
+  it('treats a native sidecar as initialized once started, and counts its readiness', () => {
+    const p = pod({ initContainers: [{ name: 's', restartPolicy: 'Always' }] });
+    expect(podPhase(p, [waiting('s', 'PodInitializing')], [waiting('a', 'PodInitializing')], false)).toBe('Pending');
+    expect(podPhase(p, [running('s', false)], [running('a')], false)).toBe('Running');
+    const clock = createConditionClock(p, () => T0);
+    const status = buildPodStatus({ pod: p, podIP: 'x', hostIP: 'y', startTime: T0, initContainers: [running('s', false)], containers: [running('a')], terminating: false, clock });
+    const conditions = status.conditions as { type: string; status: string; message?: string }[];
+    expect(conditions.find((c) => c.type === 'Initialized')?.status).toBe('True');
+    expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', message: 'containers with unready status: [s]' });
+  });
+
   it('makes a deleted pod terminal once its containers stopped', () => {
     expect(podPhase(pod(), [], [exited('a', 0)], true)).toBe('Succeeded');
     expect(podPhase(pod(), [], [exited('a', 143)], true)).toBe('Failed');

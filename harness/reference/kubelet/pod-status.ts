@@ -55,11 +55,22 @@ export function timeString(t: Date | string): string {
   return typeof t === 'string' ? t : t.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Native sidecars: init containers with `restartPolicy: Always`. */
+function sidecarNames(pod: V1Pod): Set<string> {
+  return new Set((pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+}
+
+/** An init container is done once it exited 0; a sidecar once it has started. */
+function initPending(pod: V1Pod, init: ContainerStatusJson[]): ContainerStatusJson[] {
+  const sidecars = sidecarNames(pod);
+  return init.filter((c) => (sidecars.has(c.name) ? !c.started : !('terminated' in c.state && c.state.terminated.exitCode === 0)));
+}
+
 export function podPhase(pod: V1Pod, init: ContainerStatusJson[], app: ContainerStatusJson[], terminating: boolean): PodPhase {
   const policy = terminating ? 'Never' : (pod.spec?.restartPolicy ?? 'Always');
-  const initDone = init.every((c) => 'terminated' in c.state && c.state.terminated.exitCode === 0);
-  if (!initDone) {
-    const failedForGood = init.some((c) => 'terminated' in c.state && c.state.terminated.exitCode !== 0);
+  if (initPending(pod, init).length > 0) {
+    const sidecars = sidecarNames(pod);
+    const failedForGood = init.some((c) => !sidecars.has(c.name) && 'terminated' in c.state && c.state.terminated.exitCode !== 0);
     return failedForGood && policy === 'Never' ? 'Failed' : 'Pending';
   }
   let waiting = 0;
@@ -104,8 +115,9 @@ export function buildPodStatus(i: PodStatusInput): Record<string, unknown> {
     const status = ok ? 'True' : 'False';
     return { type, status, ...(ok || !reason ? {} : { reason }), ...(ok || !message ? {} : { message }), lastProbeTime: null, lastTransitionTime: i.clock.stamp(type, status) };
   };
-  const uninitialized = i.initContainers.filter((c) => !('terminated' in c.state && c.state.terminated.exitCode === 0));
-  const unready = i.containers.filter((c) => !c.ready);
+  const uninitialized = initPending(i.pod, i.initContainers);
+  const sidecars = sidecarNames(i.pod);
+  const unready = [...i.initContainers.filter((c) => sidecars.has(c.name)), ...i.containers].filter((c) => !c.ready);
   const completed = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const gateProblem = readinessGateProblem(i.pod);
   const existing = i.pod.status?.conditions ?? [];
