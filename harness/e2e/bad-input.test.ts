@@ -40,3 +40,22 @@ describe('bad input', () => {
   });
   it('a mutant on a cluster target', () => refused(['run', '--mutant', 'never-ready', '--target', 'kind'], [/--mutant needs --target reference/]));
 });
+
+describe('missing tools', () => {
+  const env = { GAUNTLET_CACHE_DIR: join(scratch.path, 'no-cache'), PATH: '/usr/bin:/bin' };
+
+  it('`gauntlet doctor` lists what is missing and how to get it, exit 2', async () => {
+    const r = await gauntlet(['doctor'], { env });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/missing\s+kube-apiserver\s+1\.34\.\d+/);
+    expect(r.stdout).toContain('npx gauntlet setup');
+    expect(r.stdout).toContain('GAUNTLET_KUBE_APISERVER');
+  });
+
+  it('`gauntlet run` stops with exit 2 and that advice, not a stack trace', async () => {
+    const r = await gauntlet(['run', '--report-dir', join(scratch.path, 'reports')], { env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.all).toContain('npx gauntlet setup');
+    expect(r.all).not.toMatch(/\n\s+at /);
+  });
+});

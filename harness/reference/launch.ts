@@ -7,6 +7,9 @@ import { MissingToolsError } from '../tools/resolve.ts';
 
 export { MUTANTS, findMutant, type Mutant } from './mutants/catalog.ts';
 
+/** The external binaries a reference needs; a run checks them before it starts anything. */
+export const REFERENCE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'];
+
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { requireBinaries, MissingToolsError } from '../tools/resolve.ts';
+import { REFERENCE_BINARIES } from './launch.ts';
 import { startControlPlane, NODE_NAME } from './controlplane/controlplane.ts';
 import { cacheRoot } from '../tools/cache.ts';
 import { emit } from './protocol.ts';
@@ -54,7 +55,7 @@ process.stdin.on('error', () => void shutdown(0));
 process.stdin.resume();
 
 try {
-  const binaries = await requireBinaries(['etcd', 'kube-apiserver', 'kube-controller-manager']);
+  const binaries = await requireBinaries(REFERENCE_BINARIES);
   const cp = await startControlPlane({
     stateDir, logDir, progress,
     binaries: { etcd: binaries.etcd!, 'kube-apiserver': binaries['kube-apiserver']!, 'kube-controller-manager': binaries['kube-controller-manager']! },

@@ -6,7 +6,7 @@ import type { RequirementDeclaration, RequirementResult } from '../requirements/
 import { Cluster } from '../target/cluster.ts';
 import { loadKubeconfig } from '../target/connect.ts';
 import { describeError, TargetError } from '../target/errors.ts';
-import { bringUpTarget, checkTargetOptions, type TargetHandle } from '../target/bring-up.ts';
+import { bringUpTarget, checkTargetOptions, preflight, type TargetHandle } from '../target/bring-up.ts';
 import { countVerdicts } from '../report/counts.ts';
 import { exitCodeFor } from '../report/exit-code.ts';
 import type { RunReport } from '../report/schema.ts';
@@ -42,6 +42,7 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
   const selection = select(o.catalog, discoverSpecs(join(o.root, 'suites')), {
     suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level,
   });
+  await preflight(kind);
   const runId = newRunId();
   const reportDir = resolve(c.reportDir ?? join(o.root, 'reports'), runId);
   mkdirSync(reportDir, { recursive: true });

@@ -1,5 +1,6 @@
 import type { TargetKind } from '../config/schema.ts';
-import { launchReference, findMutant, MUTANTS } from '../reference/launch.ts';
+import { launchReference, findMutant, MUTANTS, REFERENCE_BINARIES } from '../reference/launch.ts';
+import { requireBinaries } from '../tools/resolve.ts';
 import { loadKubeconfig } from './connect.ts';
 import { UserError } from './errors.ts';
 
@@ -33,6 +34,11 @@ export function checkTargetOptions(o: Omit<BringUpOptions, 'logDir' | 'progress'
   if (o.kind === 'kind') {
     throw new UserError('--target kind: bringing up kind clusters is not built yet; start one yourself and use --target kubeconfig --kubeconfig FILE');
   }
+}
+
+/** Tools the target needs are present, or a MissingToolsError says how to get them (before anything starts). */
+export async function preflight(kind: TargetKind): Promise<void> {
+  if (kind === 'reference') await requireBinaries(REFERENCE_BINARIES);
 }
 
 export async function bringUpTarget(o: BringUpOptions): Promise<TargetHandle> {

@@ -47,7 +47,7 @@ export async function watchUntil<T extends KubernetesObject>(
         if (done(snapshot())) finish();
       };
       timer = setTimeout(
-        () => finish(new WaitTimeout(`${opts.what}: not reached within ${opts.timeoutMs / 1000} s`, snapshot())),
+        () => finish(new WaitTimeout(`${opts.what}: not reached within ${opts.timeoutMs / 1000} s${lastState(snapshot())}`, snapshot())),
         opts.timeoutMs,
       );
       onAbort = () => finish(new Error(`${opts.what}: aborted`));
@@ -103,4 +103,17 @@ export async function watchUntil<T extends KubernetesObject>(
     clearTimeout(timer);
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** "; last seen: Ready=Unknown (Deploying: ...)" for the objects' Ready conditions, as evidence. */
+function lastState(items: KubernetesObject[]): string {
+  if (items.length === 0) return '; last seen: no such object';
+  const parts = items.slice(0, 3).map((o) => {
+    const conditions = (o as { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } }).status?.conditions;
+    const ready = conditions?.find((c) => c.type === 'Ready');
+    if (!ready) return `${o.metadata?.name ?? '?'} without a Ready condition`;
+    const why = [ready.reason, ready.message].filter(Boolean).join(': ');
+    return `${items.length > 1 ? `${o.metadata?.name ?? '?'} ` : ''}Ready=${ready.status}${why ? ` (${why})` : ''}`;
+  });
+  return `; last seen: ${parts.join(', ')}`;
 }

@@ -36,10 +36,11 @@ export const TOOLS: readonly ToolSpec[] = [
   {
     name: 'kubernetes',
     version: '1.34.4',
-    purpose: 'the reference target\'s API server and controller manager',
+    purpose: 'the reference target\'s API server and controller manager, and a kubectl of the same version',
     binaries: [
       { name: 'kube-apiserver', env: 'GAUNTLET_KUBE_APISERVER', versionArgs: ['--version'] },
       { name: 'kube-controller-manager', env: 'GAUNTLET_KUBE_CONTROLLER_MANAGER', versionArgs: ['--version'] },
+      { name: 'kubectl', env: 'GAUNTLET_KUBECTL', versionArgs: ['version', '--client'] },
     ],
     cost: 'built from the Go module proxy: about 15 minutes on 2 cores and ~3 GB of Go caches the first time',
     needs: ['go'],

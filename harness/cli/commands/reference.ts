@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkTargetOptions } from '../../target/bring-up.ts';
+import { checkTargetOptions, preflight } from '../../target/bring-up.ts';
 import { launchReference } from '../../reference/launch.ts';
 import { progress } from '../output.ts';
 
@@ -11,6 +11,7 @@ export function registerReference(program: Command): void {
     .option('--mutant <name>', 'start it with a named defect (see `gauntlet mutants`)')
     .action(async (flags: { mutant?: string }) => {
       checkTargetOptions({ kind: 'reference', mutant: flags.mutant });
+      await preflight('reference');
       const ref = await launchReference({ mutants: flags.mutant ? [flags.mutant] : [], progress: (l) => progress(l, true) });
       process.stdout.write(
         [

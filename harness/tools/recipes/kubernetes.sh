@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and kube-controller-manager of one Kubernetes release from the Go module proxy.
+# Builds kube-apiserver, kube-controller-manager and kubectl of one Kubernetes release from the Go module proxy.
 # k8s.io/kubernetes cannot be `go install`ed: its go.mod replaces the staging modules with ./staging/...
 # So a wrapper module requires it and maps each staging module to its published v0.x twin.
 # usage: kubernetes.sh VERSION OUT_DIR   (VERSION like 1.34.4; binaries land in OUT_DIR/bin)
@@ -34,6 +34,7 @@ package tools
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
 echo "[kubernetes] go mod tidy (downloads modules; minutes on a cold cache)"
@@ -41,8 +42,8 @@ go mod tidy
 ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$version -X k8s.io/component-base/version.gitMajor=1"
 ldflags="$ldflags -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=v$version"
 mkdir -p "$out/bin.partial"
-for cmd in kube-apiserver kube-controller-manager; do
-  echo "[kubernetes] go build $cmd (about 13 minutes cold on 2 cores, 2 more for the second)"
+for cmd in kube-apiserver kube-controller-manager kubectl; do
+  echo "[kubernetes] go build $cmd (the first about 13 minutes cold on 2 cores, the others 2-3 more each)"
   go build -trimpath -ldflags "$ldflags" -o "$out/bin.partial/$cmd" "k8s.io/kubernetes/cmd/$cmd"
 done
 rm -rf "$out/bin"; mv "$out/bin.partial" "$out/bin"
