@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 async function kubeconfigOf(): Promise<string> {
-  for await (const line of createInterface({ input: up.stdout! })) {
+  for await (const line of createInterface({ input: up.stdout })) {
     const m = /^kubeconfig: (.+)$/.exec(String(line));
     if (m) return m[1]!;
   }
