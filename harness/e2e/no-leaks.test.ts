@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './cli.ts';
+import { ROOT, readReport, tempDir } from './cli.ts';
 import { alive, descendants, eventually, listeningPorts, type Proc } from './processes.ts';
 
 const scratch = tempDir('no-leaks');
@@ -40,7 +40,13 @@ async function killMidRun(signal: 'SIGINT' | 'SIGKILL') {
   expect(started.map((p) => p.cmd).join('\n')).toMatch(/kube-apiserver[\s\S]*etcd|etcd[\s\S]*kube-apiserver/);
   expect(ports.length).toBeGreaterThan(2);
   run.kill(signal);
-  await run;
+  const ended = await run;
+  if (signal === 'SIGINT') {
+    // An interrupted run still reports: exit 130 and a results.json that says it was interrupted.
+    expect(ended.exitCode).toBe(130);
+    const { report } = readReport(join(scratch.path, signal));
+    expect(report.errors).toContain('the run was interrupted');
+  }
   await eventually('every process of the run to exit', () => (started.every((p) => !alive(p.pid)) ? true : undefined), 30_000).catch(() => undefined);
   const survivors = started.filter((p) => alive(p.pid)).map((p) => `${p.pid} ${p.cmd}`);
   expect(survivors).toEqual([]);

@@ -43,14 +43,7 @@ export function descendants(root: number): Proc[] {
   return [...found.values()];
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { processAlive as alive } from '../tools/process-alive.ts';
 
 /** TCP ports the given processes listen on (from `ss`). */
 export function listeningPorts(pids: number[]): { address: string; port: number; pid: number }[] {

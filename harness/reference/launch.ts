@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { withParentDeathSignal } from '../tools/parent-death.ts';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { ReferenceEvent } from './protocol.ts';
@@ -11,7 +11,6 @@ export { MUTANTS, findMutant, type Mutant } from './mutants/catalog.ts';
 export const REFERENCE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'];
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 export interface RunningReference {
   kubeconfig: string;
@@ -35,7 +34,7 @@ export interface LaunchOptions {
  */
 export async function launchReference(opts: LaunchOptions = {}): Promise<RunningReference> {
   const args = [MAIN, ...(opts.logDir ? ['--log-dir', opts.logDir] : []), ...(opts.mutants ?? []).flatMap((m) => ['--mutant', m])];
-  const [file, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', '--', process.execPath, ...args]] : [process.execPath, args];
+  const [file, argv] = withParentDeathSignal(process.execPath, args, 'TERM');
   const child = spawn(file, argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (c: string) => {

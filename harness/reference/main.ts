@@ -50,6 +50,11 @@ function shutdown(code: number): Promise<void> {
 }
 
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(0));
+// When the launcher dies its pipes close: writing progress or logs must not crash the shutdown.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+// However this process ends, its state dir goes with it.
+process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
 process.stdin.on('end', () => void shutdown(0));
 process.stdin.on('error', () => void shutdown(0));
 process.stdin.resume();

@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Authority } from './controlplane/pki.ts';
-import { InformerSet } from './controllers/runtime/controller.ts';
+import { InformerSet, PODS } from './controllers/runtime/controller.ts';
 import type { Defects } from './mutants/catalog.ts';
 import { installCrds } from './crds/install.ts';
 import { startAdmissionWebhook } from './webhook/index.ts';
@@ -9,7 +9,7 @@ import { loadWorkloadCatalog } from './kubelet/workloads.ts';
 import { startKubelet } from './kubelet/kubelet.ts';
 import { startScheduler } from './kubelet/scheduler.ts';
 import { servingControllers } from './serving/controller.ts';
-import { SERVING_NAMESPACE, PODS, ROUTES } from './serving/resources.ts';
+import { SERVING_NAMESPACE, ROUTES } from './serving/resources.ts';
 import { RoutingTable } from './gateway/routing-table.ts';
 import { startProxy } from './gateway/proxy.ts';
 import { publishGateway, GATEWAY } from './gateway/publish.ts';
@@ -53,7 +53,7 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   o.onStop(() => kubelet.stop());
 
   o.progress('starting controllers and the gateway');
-  const informers = new InformerSet(o.controllers);
+  const informers = new InformerSet(o.controllers, log);
   const controllers = servingControllers(o.controllers, informers, o.defects, log);
   const table = new RoutingTable(informers.get<KRoute>(ROUTES), informers.get<V1Pod>(PODS));
   await informers.start();

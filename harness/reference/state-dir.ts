@@ -1,17 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../tools/process-alive.ts';
 
 const PREFIX = 'gauntlet-reference-';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * A fresh state dir named after this process. Dirs left by references that died without cleaning up
@@ -20,7 +13,7 @@ function alive(pid: number): boolean {
 export function createStateDir(): string {
   for (const name of readdirSync(tmpdir())) {
     const pid = Number(/^gauntlet-reference-(\d+)-/.exec(name)?.[1]);
-    if (pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (pid && !processAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
   return mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
 }

@@ -3,6 +3,11 @@ import { Cluster } from '../target/cluster.ts';
 import { loadKubeconfig } from '../target/connect.ts';
 import { WaitTimeout, describeError } from '../target/errors.ts';
 import { EvidenceLog, VerdictSignal } from './outcome.ts';
+import { join, relative } from 'node:path';
+import { MissingToolsError } from '../tools/resolve.ts';
+import { runLoad } from '../load/run-k6.ts';
+import type { LoadSpec } from '../load/spec.ts';
+import type { LoadResult } from '../load/result.ts';
 import type { RequirementDeclaration, RequirementResult, Verdict } from './types.ts';
 import type { RunSettings } from './run-context.ts';
 import './run-context.ts';
@@ -14,6 +19,8 @@ export interface RequirementContext {
   readonly reportDir: string;
   readonly log: EvidenceLog;
   readonly signal: AbortSignal;
+  /** Runs a k6 load (harness/load); its raw output lands in the run's report folder as evidence. */
+  load(spec: LoadSpec): Promise<LoadResult>;
   /** Ends the requirement as failed unless `condition` holds. */
   expect(condition: boolean, reason: string): void;
   /** The value, or the requirement fails with `reason` when it is missing. */
@@ -42,6 +49,11 @@ export function requirement(id: string, body: (ctx: RequirementContext) => Promi
     const startedAt = new Date();
     const ctx: RequirementContext = {
       declaration, cluster, settings: run.settings, reportDir: run.reportDir, log, signal,
+      async load(spec) {
+        const result = await runLoad(spec, { outDir: join(run.reportDir, 'load'), signal });
+        for (const f of Object.values(result.files)) log.artifact(relative(run.reportDir, f));
+        return result;
+      },
       expect(condition, reason) {
         if (!condition) throw new VerdictSignal('fail', reason);
       },
@@ -60,6 +72,7 @@ export function requirement(id: string, body: (ctx: RequirementContext) => Promi
     } catch (e) {
       if (e instanceof VerdictSignal) [verdict, reason] = [e.verdict, e.reason];
       else if (e instanceof WaitTimeout) [verdict, reason] = ['fail', e.message];
+      else if (e instanceof MissingToolsError) [verdict, reason] = ['inconclusive', e.message];
       else [verdict, reason] = ['error', describeError(e)];
     }
     const result: RequirementResult = {

@@ -19,6 +19,7 @@ export interface SuiteRunOptions {
  */
 export async function runSuites(opts: SuiteRunOptions): Promise<{ results: RequirementResult[]; errors: string[] }> {
   const collector = new ResultCollector(opts.progress);
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const vitest = await createVitest(
     { config: false, root: opts.root, watch: false, run: true, reporters: [collector], passWithNoTests: true },
     {
@@ -34,6 +35,11 @@ export async function runSuites(opts: SuiteRunOptions): Promise<{ results: Requi
       },
     },
   );
+  // vitest's logger exits the process on SIGINT/SIGTERM; the CLI owns those signals (it must stop the
+  // target and write the report), so the listeners vitest just added are taken off again.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.off(signal, listener);
+  }
   const onAbort = () => void vitest.cancelCurrentRun('keyboard-input');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {

@@ -18,18 +18,19 @@ export class WaitTimeout extends Error {
   }
 }
 
-/** A short message for an ApiException or any error, without its stack. */
+/** A short message for an ApiException (its status and the API's own message when there is one) or any error, without its stack. */
 export function describeError(e: unknown): string {
   if (e && typeof e === 'object' && 'code' in e && 'body' in e) {
     const code = (e as { code: unknown }).code;
     const body = (e as { body: unknown }).body;
+    const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
     try {
-      const status = JSON.parse(String(body)) as { message?: string };
+      const status = JSON.parse(text) as { message?: string };
       if (status.message) return `HTTP ${String(code)}: ${status.message}`;
     } catch {
       // not a Status object
     }
-    return `HTTP ${String(code)}: ${String(body).slice(0, 300)}`;
+    return `HTTP ${String(code)}: ${text.slice(0, 300)}`;
   }
   return e instanceof Error ? e.message : String(e);
 }

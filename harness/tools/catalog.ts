@@ -46,6 +46,15 @@ export const TOOLS: readonly ToolSpec[] = [
     needs: ['go'],
     recipe: 'kubernetes.sh',
   },
+  {
+    name: 'k6',
+    version: '1.8.1',
+    purpose: 'load generation',
+    binaries: [{ name: 'k6', env: 'GAUNTLET_K6', versionArgs: ['version'] }],
+    cost: 'built from the Go module proxy: about 10 minutes and ~1 GB of Go caches the first time (less when the Kubernetes build warmed the caches)',
+    needs: ['go'],
+    recipe: 'k6.sh',
+  },
 ];
 
 export function findTool(name: string): ToolSpec | undefined {

@@ -1,15 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processAlive } from './process-alive.ts';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Holds `dir` (created atomically with mkdir) while `work` runs, so that two setups on one machine do not
@@ -30,7 +23,7 @@ export async function withLock<T>(dir: string, waiting: (owner: number) => void,
       } catch {
         // being written, or left half-made
       }
-      if (owner && !alive(owner)) {
+      if (owner && !processAlive(owner)) {
         rmSync(dir, { recursive: true, force: true });
         continue;
       }

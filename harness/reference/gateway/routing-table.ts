@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { isTrue } from '../controllers/conditions.ts';
-import type { Lister } from '../controllers/runtime/controller.ts';
+import type { Lister } from '../controllers/runtime/informer.ts';
 import { LABEL } from '../serving/resources.ts';
 import type { KRoute } from '../serving/types.ts';
 

@@ -30,31 +30,6 @@ export function statusCode(e: unknown): number | undefined {
 export const isNotFound = (e: unknown) => statusCode(e) === 404;
 export const isConflict = (e: unknown) => statusCode(e) === 409;
 
-/** One line about an API error: the status and the API's own message when there is one. */
-export function describeError(e: unknown): string {
-  if (e instanceof ApiException) {
-    const body: unknown = e.body;
-    let message = typeof body === 'string' ? body : JSON.stringify(body);
-    try {
-      const status = JSON.parse(message) as { message?: string };
-      if (status.message) message = status.message;
-    } catch {
-      // not a Status object
-    }
-    return `HTTP ${e.code}: ${message.slice(0, 300)}`;
-  }
-  return e instanceof Error ? e.message : String(e);
-}
-
-export function podKey(pod: { metadata?: { namespace?: string; name?: string } }): string {
-  return `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
-}
-
-export function splitKey(key: string): { namespace: string; name: string } {
-  const slash = key.indexOf('/');
-  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
-}
-
 /** RFC 3339 with seconds, as Kubernetes writes `metav1.Time`. */
 export function kubeTime(d: Date = new Date()): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');

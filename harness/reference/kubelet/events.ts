@@ -1,5 +1,6 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
-import { describeError, type Client } from './api.ts';
+import { describeError } from '../../target/errors.ts';
+import type { Client } from './api.ts';
 
 /** What an Event is about: a Pod (optionally one of its containers) or a Node. */
 export interface InvolvedObject {

@@ -5,7 +5,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig, Watch, type CoreV1Event, type V1Pod }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinaries } from '../../tools/resolve.ts';
 import { NODE_NAME, startControlPlane, type ControlPlane } from '../controlplane/controlplane.ts';
-import { describeError } from './api.ts';
+import { describeError } from '../../target/errors.ts';
 import { startKubelet, type Kubelet } from './kubelet.ts';
 import { reservePodNetwork, type PodNetwork } from './pod-network.ts';
 import { PROBE_PERIOD_ANNOTATION } from './probes.ts';

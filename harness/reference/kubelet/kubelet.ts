@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
-import { clientFor, describeError, isNotFound, podKey, splitKey } from './api.ts';
+import { describeError } from '../../target/errors.ts';
+import { Controller, InformerSet, PODS, splitKey } from '../controllers/runtime/controller.ts';
+import { clientFor, isNotFound } from './api.ts';
 import { createEventRecorder } from './events.ts';
-import { startInformer, type Informer } from './informer.ts';
 import { registerNode } from './node-registration.ts';
 import type { PodNetwork } from './pod-network.ts';
 import { podGraceMs, startPodRunner, type PodRunner } from './pod-runner.ts';
 import { createStatusWriter } from './status-writer.ts';
-import { createWorkQueue } from './work-queue.ts';
 import type { WorkloadCatalog } from './workloads.ts';
 
 /**
@@ -62,7 +62,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const status = createStatusWriter(node, log);
   const registration = await registerNode({ node, controllers, nodeName: opts.nodeName, address: NODE_ADDRESS, events, log });
   const pods = new Map<string, Running>();
-  let informer: Informer<V1Pod> | undefined;
+  const informers = new InformerSet(node.config, log);
+  const informer = informers.get<V1Pod>(PODS, { fieldSelector: `spec.nodeName=${opts.nodeName}` });
   let stopping = false;
 
   const start = (pod: V1Pod, key: string) => {
@@ -84,7 +85,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const sync = async (key: string) => {
     if (stopping) return;
     const { namespace, name } = splitKey(key);
-    const pod = informer?.get(namespace, name);
+    const pod = informer.get(name, namespace);
     const running = pods.get(key);
     const sameUid = pod !== undefined && pod.metadata?.uid === running?.uid;
     if (running && (!sameUid || pod.metadata?.deletionTimestamp)) {
@@ -92,7 +93,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
         const graceMs = podGraceMs(sameUid && pod ? pod : running.lastPod);
         running.termination = running.runner.terminate(graceMs).finally(() => {
           running.terminated = true;
-          queue.add(key);
+          controller.queue.add(key);
         });
       }
       if (!running.terminated) return;
@@ -100,7 +101,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       status.forget(running.runner.ref);
       if (running.ownsIp) opts.network.release(running.ip);
       if (sameUid) await deleteObject(pod);
-      else if (pod) queue.add(key); // a new pod of the same name is waiting
+      else if (pod) controller.queue.add(key); // a new pod of the same name is waiting
       return;
     }
     if (!pod) return;
@@ -118,32 +119,24 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     running.runner.update(pod);
   };
 
-  const queue = createWorkQueue({ name: 'kubelet', sync, concurrency: 16, onError: (key, e) => log(`${key}: ${describeError(e)}`) });
-  const fieldSelector = `spec.nodeName=${opts.nodeName}`;
+  const controller = new Controller('kubelet', sync, log, { concurrency: 16 });
+  controller.watch(informer);
   try {
-    informer = await startInformer<V1Pod>({
-      client: node,
-      path: '/api/v1/pods',
-      fieldSelector,
-      list: () => node.core.listPodForAllNamespaces({ fieldSelector }),
-      onChange: (key) => queue.add(key),
-      log,
-    });
+    await informers.start();
   } catch (e) {
     registration.stop();
-    await queue.shutDown();
+    await controller.stop();
     throw e;
   }
-  // Events of the first list arrived before the cache was handed over: look at every pod again.
-  for (const pod of informer.list()) queue.add(podKey(pod));
+  controller.start();
 
   return {
     pids: () => [...pods.values()].flatMap((p) => p.runner.pids()),
     async stop() {
       stopping = true;
       registration.stop();
-      await informer?.stop();
-      await queue.shutDown();
+      await informers.stop();
+      await controller.stop();
       status.close();
       await Promise.all([...pods.values()].map((p) => p.runner.shutdown(SHUTDOWN_GRACE_MS)));
       for (const p of pods.values()) if (p.ownsIp) opts.network.release(p.ip);

@@ -1,5 +1,6 @@
 import { CoordinationV1Api, VersionApi, type V1Lease, type V1Node } from '@kubernetes/client-node';
-import { describeError, isConflict, kubeTime, mergePatch, type Client } from './api.ts';
+import { describeError } from '../../target/errors.ts';
+import { isConflict, kubeTime, mergePatch, type Client } from './api.ts';
 import type { EventRecorder } from './events.ts';
 import { nodeLabels, nodeStatus, type NodeFacts } from './node-status.ts';
 import { timeString } from './pod-status.ts';

@@ -2,6 +2,7 @@ import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, wr
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { cacheRoot } from '../../tools/cache.ts';
+import { processAlive } from '../../tools/process-alive.ts';
 
 /**
  * The reference's own address block. Every pod of the reference gets its own loopback address, so that
@@ -63,15 +64,6 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readPid(file: string): number | undefined {
   try {
@@ -107,7 +99,7 @@ function takeLock(lockFile: string): boolean {
       if (errno(e) !== 'EEXIST') throw e;
     }
     const holder = readPid(lockFile);
-    if (holder !== undefined && isAlive(holder)) return false;
+    if (holder !== undefined && processAlive(holder)) return false;
     if (holder === undefined && youngerThan(lockFile, 5000)) return false; // its creator may not have written yet
     const aside = `${lockFile}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
@@ -117,7 +109,7 @@ function takeLock(lockFile: string): boolean {
       throw e;
     }
     const moved = readPid(aside);
-    if (moved !== holder && moved !== undefined && isAlive(moved)) {
+    if (moved !== holder && moved !== undefined && processAlive(moved)) {
       // We moved a lock that another process took between our read and our rename: put it back.
       try {
         linkSync(aside, lockFile);

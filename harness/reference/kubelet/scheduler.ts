@@ -1,8 +1,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { clientFor, describeError, isConflict, isNotFound, podKey, splitKey } from './api.ts';
+import { describeError } from '../../target/errors.ts';
+import { Controller, InformerSet, PODS, splitKey } from '../controllers/runtime/controller.ts';
+import { clientFor, isConflict, isNotFound } from './api.ts';
 import { createEventRecorder } from './events.ts';
-import { startInformer, type Informer } from './informer.ts';
-import { createWorkQueue } from './work-queue.ts';
 
 /**
  * The reference's scheduler: one node, so scheduling is binding. It watches the pods that no node has
@@ -50,37 +50,27 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
     });
   };
 
-  let informer: Informer<V1Pod> | undefined;
-  const queue = createWorkQueue({
-    name: 'scheduler',
-    sync: async (key) => {
-      const { namespace, name } = splitKey(key);
-      const pod = informer?.get(namespace, name);
-      if (!pod || pod.spec?.nodeName || pod.metadata?.deletionTimestamp) return;
-      if ((pod.spec?.schedulerName ?? SCHEDULER_NAME) !== SCHEDULER_NAME) return;
-      await bind(pod);
-    },
-    onError: (key, e) => log(`${key}: ${describeError(e)}`),
-  });
+  const informers = new InformerSet(client.config, log);
+  const pods = informers.get<V1Pod>(PODS, { fieldSelector: UNSCHEDULED });
+  const controller = new Controller('scheduler', async (key) => {
+    const { namespace, name } = splitKey(key);
+    const pod = pods.get(name, namespace);
+    if (!pod || pod.spec?.nodeName || pod.metadata?.deletionTimestamp) return;
+    if ((pod.spec?.schedulerName ?? SCHEDULER_NAME) !== SCHEDULER_NAME) return;
+    await bind(pod);
+  }, log);
+  controller.watch(pods);
   try {
-    informer = await startInformer<V1Pod>({
-      client,
-      path: '/api/v1/pods',
-      fieldSelector: UNSCHEDULED,
-      list: () => client.core.listPodForAllNamespaces({ fieldSelector: UNSCHEDULED }),
-      onChange: (key) => queue.add(key),
-      log,
-    });
+    await informers.start();
   } catch (e) {
-    await queue.shutDown();
+    await controller.stop();
     throw e;
   }
-  // Events of the first list arrived before the cache was handed over: look at every pod again.
-  for (const pod of informer.list()) queue.add(podKey(pod));
+  controller.start();
   return {
     async stop() {
-      await informer?.stop();
-      await queue.shutDown();
+      await informers.stop();
+      await controller.stop();
       await events.flush();
     },
   };

@@ -1,4 +1,5 @@
-import { describeError, mergePatch, statusCode, type Client } from './api.ts';
+import { describeError } from '../../target/errors.ts';
+import { mergePatch, statusCode, type Client } from './api.ts';
 
 /**
  * Writes pod statuses as a kubelet's status manager does: the latest wins, one request per pod at a

@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
+import { withParentDeathSignal } from '../../tools/parent-death.ts';
 import { once } from 'node:events';
 
 /**
  * Every process the reference starts goes through here, so that none outlives it:
- * - `setpriv --pdeathsig KILL` makes the kernel kill the child if this process dies, even by SIGKILL;
+ * - a parent-death signal (KILL) makes the kernel kill the child if this process dies, even by SIGKILL;
  * - `detached` gives the child its own process group, so a terminal's Ctrl-C reaches the reference
  *   first and it stops its children in order, and `stop()` can signal the child's whole group.
  */
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 export interface SpawnOptions {
   args: string[];
@@ -32,9 +32,7 @@ export interface ManagedProcess {
 
 export function startProcess(name: string, command: string, opts: SpawnOptions): ManagedProcess {
   const fd = openSync(opts.logFile, 'a');
-  const [file, args] = SETPRIV
-    ? [SETPRIV, ['--pdeathsig', opts.parentDeathSignal ?? 'KILL', '--', command, ...opts.args]]
-    : [command, opts.args];
+  const [file, args] = withParentDeathSignal(command, opts.args, opts.parentDeathSignal ?? 'KILL');
   let child: ChildProcess;
   try {
     child = spawn(file, args, {

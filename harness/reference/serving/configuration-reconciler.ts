@@ -1,4 +1,4 @@
-import type { Lister } from '../controllers/runtime/controller.ts';
+import type { Lister } from '../controllers/runtime/informer.ts';
 import { splitKey } from '../controllers/runtime/controller.ts';
 import { conditionOf, isTrue, setCondition } from '../controllers/conditions.ts';
 import { ownerRef, type ControllerClient } from '../controllers/client.ts';

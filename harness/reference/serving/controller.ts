@@ -1,13 +1,16 @@
 import type { KubeConfig, V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { Controller, keyOf, type InformerSet } from '../controllers/runtime/controller.ts';
+import { Controller, keyOf, PODS, type ControllerOptions, type InformerSet } from '../controllers/runtime/controller.ts';
 import { ControllerClient, ownerKey } from '../controllers/client.ts';
 import type { Defects } from '../mutants/catalog.ts';
-import { CONFIGMAPS, CONFIGURATIONS, DEPLOYMENTS, LABEL, PODS, REVISIONS, ROUTES, SERVICES } from './resources.ts';
+import { CONFIGMAPS, CONFIGURATIONS, DEPLOYMENTS, LABEL, REVISIONS, ROUTES, SERVICES } from './resources.ts';
 import { serviceReconciler } from './service-reconciler.ts';
 import { configurationReconciler } from './configuration-reconciler.ts';
 import { revisionReconciler } from './revision-reconciler.ts';
 import { routeReconciler } from './route-reconciler.ts';
 import type { KConfiguration, KRevision, KRoute, KService } from './types.ts';
+
+/** One worker per controller; failed keys retried after 50 ms doubling to 30 s. */
+const QUEUE: ControllerOptions = { concurrency: 1, baseDelayMs: 50, maxDelayMs: 30_000 };
 
 /** Knative Serving's four reconcilers over shared informers. */
 export function servingControllers(kc: KubeConfig, informers: InformerSet, defects: Defects, log: (line: string) => void): Controller[] {
@@ -20,16 +23,16 @@ export function servingControllers(kc: KubeConfig, informers: InformerSet, defec
   const pods = informers.get<V1Pod>(PODS);
   const configMaps = informers.get<V1ConfigMap>(CONFIGMAPS);
 
-  const service = new Controller('service', serviceReconciler(client, { services, configurations, routes }), log);
+  const service = new Controller('service', serviceReconciler(client, { services, configurations, routes }), log, QUEUE);
   service.watch(services);
   service.watch(configurations, (o) => ownerKey(o, 'Service'));
   service.watch(routes, (o) => ownerKey(o, 'Service'));
 
-  const configuration = new Controller('configuration', configurationReconciler(client, { configurations, revisions }), log);
+  const configuration = new Controller('configuration', configurationReconciler(client, { configurations, revisions }), log, QUEUE);
   configuration.watch(configurations);
   configuration.watch(revisions, (o) => ownerKey(o, 'Configuration'));
 
-  const revision = new Controller('revision', revisionReconciler(client, defects, { revisions, deployments, pods }), log);
+  const revision = new Controller('revision', revisionReconciler(client, defects, { revisions, deployments, pods }), log, QUEUE);
   revision.watch(revisions);
   revision.watch(deployments, (o) => ownerKey(o, 'Revision'));
   revision.watch(pods, (p) => {
@@ -37,7 +40,7 @@ export function servingControllers(kc: KubeConfig, informers: InformerSet, defec
     return name ? `${p.metadata?.namespace ?? ''}/${name}` : undefined;
   });
 
-  const route = new Controller('route', routeReconciler(client, { routes, configurations, revisions, configMaps }), log);
+  const route = new Controller('route', routeReconciler(client, { routes, configurations, revisions, configMaps }), log, QUEUE);
   route.watch(routes);
   // Any Configuration or Revision change may change what a Route resolves to: requeue the namespace's routes.
   const routesOf = (o: KConfiguration | KRevision) => {

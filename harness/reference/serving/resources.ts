@@ -9,7 +9,6 @@ export const CONFIGURATIONS = serving('Configuration', 'configurations');
 export const REVISIONS = serving('Revision', 'revisions');
 export const ROUTES = serving('Route', 'routes');
 export const DEPLOYMENTS: Resource = { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments' };
-export const PODS: Resource = { apiVersion: 'v1', kind: 'Pod', path: '/api/v1/pods' };
 export const CONFIGMAPS: Resource = { apiVersion: 'v1', kind: 'ConfigMap', path: '/api/v1/configmaps' };
 
 export const LABEL = {

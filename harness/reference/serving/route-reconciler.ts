@@ -1,5 +1,5 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { Lister } from '../controllers/runtime/controller.ts';
+import type { Lister } from '../controllers/runtime/informer.ts';
 import { splitKey } from '../controllers/runtime/controller.ts';
 import { isTrue, setCondition, summarise, type Condition } from '../controllers/conditions.ts';
 import type { ControllerClient } from '../controllers/client.ts';

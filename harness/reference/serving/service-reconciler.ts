@@ -1,4 +1,4 @@
-import type { Lister } from '../controllers/runtime/controller.ts';
+import type { Lister } from '../controllers/runtime/informer.ts';
 import { splitKey } from '../controllers/runtime/controller.ts';
 import { conditionOf, setCondition, summarise, type Condition } from '../controllers/conditions.ts';
 import { ownerRef, type ControllerClient } from '../controllers/client.ts';

@@ -1,6 +1,7 @@
-import { makeInformer, type KubeConfig, type KubernetesObject, type Informer, type ObjectCache } from '@kubernetes/client-node';
-import { KubernetesObjectApi } from '@kubernetes/client-node';
-import { WorkQueue } from './workqueue.ts';
+import { KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { describeError } from '../../../target/errors.ts';
+import { createInformer, type Informer } from './informer.ts';
+import { createWorkQueue, type WorkQueue, type WorkQueueOptions } from './work-queue.ts';
 
 export interface Resource {
   apiVersion: string;
@@ -9,7 +10,7 @@ export interface Resource {
   path: string;
 }
 
-export type Lister<T extends KubernetesObject> = ObjectCache<T>;
+export const PODS: Resource = { apiVersion: 'v1', kind: 'Pod', path: '/api/v1/pods' };
 
 export interface ReconcileResult {
   /** Look at this key again after so many milliseconds (level-triggered timers, e.g. status that ages). */
@@ -18,6 +19,7 @@ export interface ReconcileResult {
 
 export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
 
+/** `namespace/name`, or `name` for a cluster-scoped object. */
 export function keyOf(o: KubernetesObject): string {
   return o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata?.name ?? '');
 }
@@ -27,31 +29,41 @@ export function splitKey(key: string): { namespace: string; name: string } {
   return i < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
-/** Shared informers for the reference's controllers: one watch per resource, however many controllers read it. */
+/** Shared informers of one identity: one watch per resource and field selector, however many controllers read it. */
 export class InformerSet {
-  private readonly informers = new Map<string, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>();
+  private readonly informers = new Map<string, Informer<KubernetesObject>>();
   private readonly objects: KubernetesObjectApi;
   private readonly kc: KubeConfig;
+  private readonly log: (line: string) => void;
 
-  constructor(kc: KubeConfig) {
+  constructor(kc: KubeConfig, log: (line: string) => void) {
     this.kc = kc;
+    this.log = log;
     this.objects = KubernetesObjectApi.makeApiClient(kc);
   }
 
-  get<T extends KubernetesObject>(r: Resource): Informer<T> & ObjectCache<T> {
-    let inf = this.informers.get(r.path);
-    if (!inf) {
-      inf = makeInformer<KubernetesObject>(this.kc, r.path, () => this.objects.list(r.apiVersion, r.kind));
-      // A failed watch is retried by restarting the informer after a pause.
-      const informer = inf;
-      informer.on('error', () => setTimeout(() => void informer.start().catch(() => undefined), 1000));
-      this.informers.set(r.path, inf);
+  get<T extends KubernetesObject>(r: Resource, opts: { fieldSelector?: string } = {}): Informer<T> {
+    const { fieldSelector } = opts;
+    const id = fieldSelector === undefined ? r.path : `${r.path}?fieldSelector=${fieldSelector}`;
+    let informer = this.informers.get(id);
+    if (!informer) {
+      informer = createInformer({
+        kubeConfig: this.kc, path: r.path, fieldSelector, log: this.log,
+        list: () => this.objects.list(r.apiVersion, r.kind, undefined, undefined, undefined, undefined, fieldSelector),
+      });
+      this.informers.set(id, informer);
     }
-    return inf as unknown as Informer<T> & ObjectCache<T>;
+    return informer as unknown as Informer<T>;
   }
 
+  /** Starts every informer; resolves once all have listed, or stops them all and fails. */
   async start(): Promise<void> {
-    await Promise.all([...this.informers.values()].map((i) => i.start()));
+    try {
+      await Promise.all([...this.informers.values()].map((i) => i.start()));
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
   }
 
   async stop(): Promise<void> {
@@ -59,22 +71,27 @@ export class InformerSet {
   }
 }
 
-/** A controller: a work queue fed by informer events, drained by one worker calling `reconcile`. */
+export type ControllerOptions = Pick<WorkQueueOptions, 'concurrency' | 'baseDelayMs' | 'maxDelayMs'>;
+
+/** A controller: a work queue fed by informer events, holding keys until `start()`, syncing them with `reconcile`. */
 export class Controller {
-  readonly queue = new WorkQueue();
-  private worker: Promise<void> | undefined;
-
+  readonly queue: WorkQueue;
   readonly name: string;
-  private readonly reconcile: Reconcile;
-  private readonly log: (line: string) => void;
 
-  constructor(name: string, reconcile: Reconcile, log: (line: string) => void) {
+  constructor(name: string, reconcile: Reconcile, log: (line: string) => void, opts: ControllerOptions = {}) {
     this.name = name;
-    this.reconcile = reconcile;
-    this.log = log;
+    this.queue = createWorkQueue({
+      ...opts,
+      paused: true,
+      sync: async (key) => {
+        const r = await reconcile(key);
+        if (r?.requeueAfterMs !== undefined) this.queue.after(key, r.requeueAfterMs);
+      },
+      onError: (key, e) => log(`${name} ${key}: ${describeError(e)}`),
+    });
   }
 
-  /** Queue the object's own key on any change to a resource. */
+  /** Queue the object's own key (or the one `keyFor` maps it to) on any change to a resource. */
   watch<T extends KubernetesObject>(informer: Informer<T>, keyFor: (o: T) => string | undefined = keyOf): void {
     const enqueue = (o: T) => {
       const k = keyFor(o);
@@ -85,25 +102,13 @@ export class Controller {
     informer.on('delete', enqueue);
   }
 
+  /** Starts syncing, once the informers it reads have listed. */
   start(): void {
-    this.worker = (async () => {
-      for (let key = await this.queue.next(); key !== undefined; key = await this.queue.next()) {
-        try {
-          const r = await this.reconcile(key);
-          this.queue.forget(key);
-          if (r?.requeueAfterMs !== undefined) this.queue.addAfter(key, r.requeueAfterMs);
-        } catch (e) {
-          this.log(`${this.name} ${key}: ${(e as Error).message}`);
-          this.queue.retry(key);
-        } finally {
-          this.queue.done(key);
-        }
-      }
-    })();
+    this.queue.resume();
   }
 
+  /** Stops taking work; resolves when running reconciles are done. */
   async stop(): Promise<void> {
-    this.queue.stop();
-    await this.worker;
+    await this.queue.shutDown();
   }
 }

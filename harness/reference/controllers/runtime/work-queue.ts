@@ -7,18 +7,21 @@ export interface WorkQueue {
   add(key: string): void;
   /** Adds `key` after `ms`, unless it is added sooner. */
   after(key: string, ms: number): void;
+  /** Starts syncing a queue created `paused`; keys added meanwhile were kept. */
+  resume(): void;
   /** Stops taking work; resolves when running syncs are done. */
   shutDown(): Promise<void>;
 }
 
 export interface WorkQueueOptions {
-  name: string;
   sync: (key: string) => Promise<void>;
   /** How many keys may sync at once. */
   concurrency?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   onError?: (key: string, error: unknown) => void;
+  /** Keep added keys without syncing them until `resume()` (e.g. until the informers have listed). */
+  paused?: boolean;
 }
 
 export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
@@ -31,10 +34,11 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
   const dirty = new Set<string>();
   const failures = new Map<string, number>();
   const timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  let paused = opts.paused ?? false;
   let stopped = false;
 
   const pump = () => {
-    while (!stopped && running.size < concurrency && queue.length > 0) {
+    while (!stopped && !paused && running.size < concurrency && queue.length > 0) {
       const i = queue.findIndex((k) => !running.has(k));
       if (i < 0) return;
       const [key] = queue.splice(i, 1) as [string];
@@ -94,6 +98,10 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
   return {
     add,
     after,
+    resume() {
+      paused = false;
+      pump();
+    },
     async shutDown() {
       stopped = true;
       for (const t of timers.values()) clearTimeout(t.timer);

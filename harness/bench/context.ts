@@ -1,0 +1,7 @@
+import type { Cluster } from '../target/cluster.ts';
+
+export interface BenchContext {
+  cluster: Cluster;
+  outDir: string;
+  progress: (line: string) => void;
+}
