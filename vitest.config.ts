@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import PlainSummary from './harness/testing/plain-summary.ts';
 
 // The project's own tests: unit tests beside the code, integration tests that start a real control plane,
 // and end-to-end tests (harness/e2e) that run the CLI against the reference and its mutants.
@@ -10,5 +11,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
+    reporters: ['default', new PlainSummary()],
   },
 });
