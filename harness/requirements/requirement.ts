@@ -50,7 +50,11 @@ export function requirement(id: string, body: (ctx: RequirementContext) => Promi
     const ctx: RequirementContext = {
       declaration, cluster, settings: run.settings, reportDir: run.reportDir, log, signal,
       async load(spec) {
-        const result = await runLoad(spec, { outDir: join(run.reportDir, 'load'), signal });
+        const result = await runLoad(spec, {
+          outDir: join(run.reportDir, 'load'),
+          signal,
+          ...(run.showProgress ? { progress: (line: string) => void process.stderr.write(`       ${line}\n`) } : {}),
+        });
         for (const f of Object.values(result.files)) log.artifact(relative(run.reportDir, f));
         return result;
       },

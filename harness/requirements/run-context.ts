@@ -18,6 +18,8 @@ export interface RunContext {
   /** The requirements selected for this run, by id. */
   requirements: Record<string, RequirementDeclaration>;
   settings: RunSettings;
+  /** Long steps (loads) report progress on stderr: true on a terminal, false in CI. */
+  showProgress: boolean;
 }
 
 declare module 'vitest' {

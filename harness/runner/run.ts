@@ -22,6 +22,8 @@ export interface RunOptions {
   catalog: readonly RequirementDeclaration[];
   version: string;
   progress: (line: string) => void;
+  /** Whether long steps inside requirements report progress (a terminal) or stay quiet (CI). */
+  showProgress: boolean;
   signal: AbortSignal;
 }
 
@@ -74,6 +76,7 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
         kubeconfig: target.kubeconfig, context: target.context, namespace, reportDir,
         requirements: Object.fromEntries(selection.requirements.map((r) => [r.id, r])),
         settings: c.settings,
+        showProgress: o.showProgress,
       },
       progress: o.progress,
       signal: o.signal,

@@ -56,7 +56,7 @@ export function registerRun(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const { report, reportDir } = await run({
-        root: ROOT, config, catalog: REQUIREMENTS, version: VERSION, signal: abort.signal,
+        root: ROOT, config, catalog: REQUIREMENTS, version: VERSION, signal: abort.signal, showProgress: interactive,
         progress: (line) => progress(line, /^(starting the reference|target up|running \d)/.test(line)),
       });
       process.stdout.write(`${formatSummary(report, { color: interactive })}\n`);
