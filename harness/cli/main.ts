@@ -30,6 +30,12 @@ Examples:
 Exit codes: 0 every MUST passed, 1 a MUST failed, 2 harness or target error, 3 a MUST inconclusive.`,
   );
 
+// `gauntlet mutants | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 registerRun(program);
 registerReference(program);
 registerCatalogs(program);

@@ -31,7 +31,7 @@ describe('gauntlet run against the reference', () => {
     expect(r.stdout).toMatch(/pass\s+MUST\s+SERVING\.READY\.BASIC/);
   });
 
-  for (const mutant of MUTANTS) {
+  for (const mutant of MUTANTS.filter((m) => m.mustFail.length > 0)) {
     it(`fails ${mutant.mustFail.join(', ')} against the mutant ${mutant.name}, exit 1, with evidence`, async () => {
       const dir = scratch(mutant.name);
       const r = await gauntlet(['run', '--mutant', mutant.name, '--report-dir', join(dir, 'reports'), '--config', fastConfig(dir)]);

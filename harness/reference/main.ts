@@ -14,14 +14,14 @@ import { startControlPlane, NODE_NAME } from './controlplane/controlplane.ts';
 import { cacheRoot } from '../tools/cache.ts';
 import { emit } from './protocol.ts';
 import { createStateDir } from './state-dir.ts';
-import { Defects, findMutant } from './mutants/catalog.ts';
+import { Defects, parseMutant } from './mutants/catalog.ts';
 import { startPlatform } from './platform.ts';
 
 const { values } = parseArgs({ options: { 'log-dir': { type: 'string' }, mutant: { type: 'string', multiple: true } } });
 const mutants = values.mutant ?? [];
-const unknown = mutants.filter((m) => !findMutant(m));
-if (unknown.length > 0) {
-  emit({ event: 'error', kind: 'start-failed', message: `unknown mutant ${unknown.join(', ')}` });
+const invalid = mutants.map(parseMutant).find((m) => 'error' in m);
+if (invalid && 'error' in invalid) {
+  emit({ event: 'error', kind: 'start-failed', message: invalid.error });
   process.exit(2);
 }
 

@@ -1,5 +1,5 @@
 import type { TargetKind } from '../config/schema.ts';
-import { launchReference, findMutant, MUTANTS, REFERENCE_BINARIES } from '../reference/launch.ts';
+import { launchReference, parseMutant, REFERENCE_BINARIES } from '../reference/launch.ts';
 import { requireBinaries } from '../tools/resolve.ts';
 import { loadKubeconfig } from './connect.ts';
 import { UserError } from './errors.ts';
@@ -25,8 +25,9 @@ export interface BringUpOptions {
 
 /** Flags that make no sense together are refused before anything starts. */
 export function checkTargetOptions(o: Omit<BringUpOptions, 'logDir' | 'progress'>): void {
-  if (o.mutant !== undefined && !findMutant(o.mutant)) {
-    throw new UserError(`--mutant ${o.mutant}: no such mutant; mutants: ${MUTANTS.map((m) => m.name).join(', ')}`);
+  if (o.mutant !== undefined) {
+    const parsed = parseMutant(o.mutant);
+    if ('error' in parsed) throw new UserError(`--mutant ${o.mutant}: ${parsed.error}`);
   }
   if (o.mutant !== undefined && o.kind !== 'reference') throw new UserError(`--mutant needs --target reference (mutants are defects of the reference)`);
   if (o.kind === 'kubeconfig' && !o.kubeconfig) throw new UserError('--target kubeconfig needs --kubeconfig FILE');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { REQUIREMENTS } from '../../../suites/catalog.ts';
-import { MUTANTS } from '../../reference/launch.ts';
+import { MUTANTS, type Mutant } from '../../reference/launch.ts';
 
 export function registerCatalogs(program: Command): void {
   program
@@ -19,6 +19,10 @@ export function registerCatalogs(program: Command): void {
     .option('--json', 'as JSON')
     .action((flags: { json?: boolean }) => {
       if (flags.json) return void process.stdout.write(`${JSON.stringify(MUTANTS, null, 2)}\n`);
-      for (const m of MUTANTS) process.stdout.write(`${m.name}\n  ${m.description}\n  must fail: ${m.mustFail.join(', ')}\n\n`);
+      for (const m of MUTANTS as readonly Mutant[]) {
+        const p = m.parameter ? `=${m.parameter.name.toUpperCase()}  (${m.parameter.unit}, ${m.parameter.min}-${m.parameter.max}, default ${m.parameter.default})` : '';
+        const fails = m.mustFail.length > 0 ? m.mustFail.join(', ') : '(its requirements are not written yet)';
+        process.stdout.write(`${m.name}${p}\n  ${m.description}\n  must fail: ${fails}\n\n`);
+      }
     });
 }

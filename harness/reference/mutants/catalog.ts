@@ -1,12 +1,15 @@
 /**
- * Named defects the reference can be started with. Each names the requirements that must fail against
- * it: a requirement that no mutant can fail is not done (DESIGN.md, "Mutants").
+ * Named defects the reference can be started with (`--mutant NAME` or `--mutant NAME=VALUE`). Each names
+ * the requirements that must fail against it: a requirement that no mutant can fail is not done
+ * (DESIGN.md, "Mutants"). A mutant whose requirements are not written yet names none, and says so.
  */
 export interface Mutant {
   name: string;
   description: string;
   /** Requirement ids that must come out `fail` when the reference runs with this mutant. */
-  mustFail: string[];
+  mustFail: readonly string[];
+  /** A numeric knob of the defect, set with NAME=VALUE. */
+  parameter?: { name: string; unit: string; default: number; min: number; max: number };
 }
 
 export const MUTANTS = [
@@ -17,9 +20,26 @@ export const MUTANTS = [
   },
   {
     name: 'wrong-revision-env',
-    description: 'The user container gets the Configuration\'s name in K_REVISION instead of the Revision\'s',
+    description: "The user container gets the Configuration's name in K_REVISION instead of the Revision's",
     mustFail: ['SERVING.READY.BASIC'],
   },
+  {
+    name: 'canary-skew',
+    description: 'Every traffic split is off by a few percentage points toward its first target',
+    mustFail: [],
+    parameter: { name: 'skew', unit: 'percentage points', default: 5, min: 1, max: 50 },
+  },
+  { name: 'never-scales-to-zero', description: 'The autoscaler never scales a revision below one pod', mustFail: [] },
+  {
+    name: 'slow-cold-start',
+    description: 'Every pod start takes longer: the kubelet waits before starting containers',
+    mustFail: [],
+    parameter: { name: 'delay', unit: 'ms', default: 2000, min: 100, max: 60_000 },
+  },
+  { name: 'ignores-max-scale', description: 'The autoscaler ignores autoscaling.knative.dev/max-scale', mustFail: [] },
+  { name: 'no-activator', description: 'Requests for a revision at zero get 503 instead of waiting for a pod', mustFail: [] },
+  { name: 'ignores-container-concurrency', description: 'The queue-proxy does not enforce containerConcurrency', mustFail: [] },
+  { name: 'tag-routes-to-latest', description: "A tag's URL routes to the latest revision instead of the tagged one", mustFail: [] },
 ] as const satisfies readonly Mutant[];
 
 export type MutantName = (typeof MUTANTS)[number]['name'];
@@ -28,13 +48,40 @@ export function findMutant(name: string): Mutant | undefined {
   return MUTANTS.find((m) => m.name === name);
 }
 
-/** The defects active in one reference; controllers ask it, so a clean reference pays one Set lookup. */
-export class Defects {
-  private readonly active: ReadonlySet<string>;
-  constructor(names: readonly string[]) {
-    this.active = new Set(names);
+/** `NAME` or `NAME=VALUE`; an error message names what is wrong and what is valid. */
+export function parseMutant(spec: string): { mutant: Mutant; value: number | undefined } | { error: string } {
+  const [name = '', raw] = spec.split('=', 2);
+  const mutant = findMutant(name);
+  if (!mutant) return { error: `no such mutant ${name}; mutants: ${MUTANTS.map((m) => m.name).join(', ')}` };
+  if (raw === undefined) return { mutant, value: undefined };
+  const p = mutant.parameter;
+  if (!p) return { error: `mutant ${name} takes no value` };
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < p.min || value > p.max) {
+    return { error: `mutant ${name}: ${p.name} must be a number from ${p.min} to ${p.max} (${p.unit}), not ${raw}` };
   }
+  return { mutant, value };
+}
+
+/** The defects active in one reference; components ask it, so a clean reference pays a Map lookup. */
+export class Defects {
+  private readonly active = new Map<string, number | undefined>();
+
+  /** From `NAME` / `NAME=VALUE` specs already checked with parseMutant. */
+  constructor(specs: readonly string[]) {
+    for (const spec of specs) {
+      const parsed = parseMutant(spec);
+      if ('error' in parsed) throw new Error(parsed.error);
+      this.active.set(parsed.mutant.name, parsed.value ?? parsed.mutant.parameter?.default);
+    }
+  }
+
   has(name: MutantName): boolean {
     return this.active.has(name);
+  }
+
+  /** The mutant's parameter (its default unless set), or undefined when the mutant is not active. */
+  value(name: MutantName): number | undefined {
+    return this.active.get(name);
   }
 }
