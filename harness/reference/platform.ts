@@ -49,6 +49,7 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   const kubelet = await startKubelet({
     nodeKubeconfig: o.nodeKubeconfig, controllersKubeconfig: o.controllersKubeconfig, nodeName: o.nodeName,
     network, logDir: o.logDir, workloads: loadWorkloadCatalog(), log: (m) => log(`[kubelet] ${m}`),
+    podStartDelayMs: o.defects.value('slow-cold-start') ?? 0,
   });
   o.onStop(() => kubelet.stop());
 

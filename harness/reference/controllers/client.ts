@@ -21,6 +21,15 @@ export class ControllerClient {
     return this.objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }
 
+  /** Creates an object unless it exists: for children whose later changes belong to someone else. */
+  async createIfMissing<T extends KubernetesObject>(obj: T): Promise<void> {
+    try {
+      await this.objects.create(obj, undefined, undefined, FIELD_MANAGER);
+    } catch (e) {
+      if ((e as { code?: number }).code !== 409) throw e;
+    }
+  }
+
   /** Replaces the status of a custom resource, with optimistic concurrency on its resourceVersion. */
   async updateStatus(resource: Resource, obj: KubernetesObject & { status?: unknown }, status: unknown): Promise<void> {
     const [group, version] = resource.apiVersion.split('/') as [string, string];

@@ -30,6 +30,8 @@ export interface KubeletOptions {
   logDir: string;
   workloads: WorkloadCatalog;
   log?: (message: string) => void;
+  /** Wait this long before starting each pod's containers (the `slow-cold-start` mutant); default 0. */
+  podStartDelayMs?: number;
 }
 
 export interface Kubelet {
@@ -69,7 +71,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const start = (pod: V1Pod, key: string) => {
     const hostNetwork = pod.spec?.hostNetwork === true;
     const ip = hostNetwork ? NODE_ADDRESS : opts.network.allocate();
-    const runner = startPodRunner({ pod, podIP: ip, hostIP: NODE_ADDRESS, catalog: opts.workloads, logDir: opts.logDir, events, status });
+    const runner = startPodRunner({
+      pod, podIP: ip, hostIP: NODE_ADDRESS, catalog: opts.workloads, logDir: opts.logDir, events, status,
+      ...(opts.podStartDelayMs ? { startDelayMs: opts.podStartDelayMs } : {}),
+    });
     pods.set(key, { uid: pod.metadata?.uid ?? '', ip, ownsIp: !hostNetwork, runner, lastPod: pod, terminated: false });
   };
 

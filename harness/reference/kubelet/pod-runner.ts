@@ -21,6 +21,8 @@ export interface PodRunnerOptions {
   logDir: string;
   events: EventRecorder;
   status: StatusWriter;
+  /** Wait this long before starting the pod's containers (the `slow-cold-start` mutant). */
+  startDelayMs?: number;
 }
 
 export interface PodRunner {
@@ -88,6 +90,7 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
   const all = [...initRunners, ...appRunners];
 
   const run = async () => {
+    if (o.startDelayMs) await new Promise((resolve) => setTimeout(resolve, o.startDelayMs));
     for (const r of initRunners) {
       if (terminating) return;
       r.start();
