@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { execa } from 'execa';
 import type { ToolSpec } from './catalog.ts';
 import { toolDir } from './cache.ts';
-import { MissingToolsError, resolveBinary } from './resolve.ts';
+import { MissingToolsError, onPath, resolveBinary } from './resolve.ts';
 import { withLock } from './lock.ts';
 
 const RECIPES = fileURLToPath(new URL('./recipes/', import.meta.url));
@@ -32,8 +32,7 @@ async function install(tool: ToolSpec, out: string, log: (line: string) => void)
     return { tool: tool.name, version: tool.version, action: 'present', seconds: 0 };
   }
   for (const cmd of tool.needs) {
-    const r = await execa(cmd, ['version'], { reject: false });
-    if (r.failed) throw new MissingToolsError(`${tool.name} needs \`${cmd}\` on PATH to build; install it and run \`npx gauntlet setup\` again`);
+    if (!onPath(cmd)) throw new MissingToolsError(`${tool.name} needs \`${cmd}\` on PATH to build; install it and run \`npx gauntlet setup\` again`);
   }
   mkdirSync(out, { recursive: true });
   log(`${tool.name} ${tool.version}: ${tool.cost}; into ${out}`);

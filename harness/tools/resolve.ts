@@ -17,7 +17,8 @@ function executable(path: string): boolean {
   }
 }
 
-function onPath(name: string): string | undefined {
+/** The first executable called `name` on PATH. */
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir && executable(join(dir, name))) return join(dir, name);
   }
