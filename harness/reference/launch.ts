@@ -8,7 +8,7 @@ import { MissingToolsError } from '../tools/resolve.ts';
 export { MUTANTS, findMutant, parseMutant, type Mutant } from './mutants/catalog.ts';
 
 /** The external binaries a reference needs; a run checks them before it starts anything. */
-export const REFERENCE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'];
+export const REFERENCE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'envoy'];
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 

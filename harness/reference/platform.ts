@@ -1,6 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Authority } from './controlplane/pki.ts';
-import { InformerSet, PODS } from './controllers/runtime/controller.ts';
+import { InformerSet } from './controllers/runtime/controller.ts';
 import type { Defects } from './mutants/catalog.ts';
 import { installCrds } from './crds/install.ts';
 import { startAdmissionWebhook } from './webhook/index.ts';
@@ -9,12 +11,14 @@ import { loadWorkloadCatalog } from './kubelet/workloads.ts';
 import { startKubelet } from './kubelet/kubelet.ts';
 import { startScheduler } from './kubelet/scheduler.ts';
 import { servingControllers } from './serving/controller.ts';
-import { SERVING_NAMESPACE, ROUTES } from './serving/resources.ts';
-import { RoutingTable } from './gateway/routing-table.ts';
-import { startProxy } from './gateway/proxy.ts';
+import { SERVING_NAMESPACE } from './serving/resources.ts';
+import { QUEUE_SERVING_PORT } from './serving/dataplane.ts';
+import { startGateway, type Gateway } from './gateway/gateway.ts';
+import { informerInputs } from './gateway/inputs.ts';
 import { publishGateway, GATEWAY } from './gateway/publish.ts';
-import type { KRoute } from './serving/types.ts';
-import type { V1Pod } from '@kubernetes/client-node';
+import { startActivator } from './activator/index.ts';
+import { startAutoscaler } from './autoscaler/controller.ts';
+import { initialScale } from './autoscaler/scaling.ts';
 
 export interface PlatformOptions {
   controllers: KubeConfig;
@@ -24,6 +28,8 @@ export interface PlatformOptions {
   ca: Authority;
   logDir: string;
   lockDir: string;
+  /** Path of the pinned Envoy binary. */
+  envoy: string;
   defects: Defects;
   progress: (step: string) => void;
   /** Registers a stop function; they run in reverse order of registration. */
@@ -41,7 +47,9 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   await createSystemNamespaces(o.controllers);
 
   o.progress('starting the scheduler and the kubelet');
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const logFile = createWriteStream(join(o.logDir, 'reference.log'), { flags: 'a' });
+  o.onStop(() => new Promise<void>((resolve) => logFile.end(resolve)));
+  const log = (line: string) => void logFile.write(`${new Date().toISOString()} ${line}\n`);
   const scheduler = await startScheduler({ controllersKubeconfig: o.controllersKubeconfig, nodeName: o.nodeName, log: (m) => log(`[scheduler] ${m}`) });
   o.onStop(() => scheduler.stop());
   const network = reservePodNetwork(o.lockDir);
@@ -53,21 +61,36 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   });
   o.onStop(() => kubelet.stop());
 
-  o.progress('starting controllers and the gateway');
+  o.progress('starting controllers, autoscaler, activator and the Envoy gateway');
   const informers = new InformerSet(o.controllers, log);
-  const controllers = servingControllers(o.controllers, informers, o.defects, log);
-  const table = new RoutingTable(informers.get<KRoute>(ROUTES), informers.get<V1Pod>(PODS));
+  const autoscaler = await startAutoscaler({ kubeconfig: o.controllers, informers, defects: o.defects, log: (m) => log(`[autoscaler] ${m}`) });
+  o.onStop(() => autoscaler.stop());
+  // Routes wait for the gateway to serve them (IngressReady); it exists once the informers have listed.
+  const ingress: { gateway?: Gateway } = {};
+  const serving = servingControllers(
+    o.controllers, informers, o.defects, { programmed: (r) => ingress.gateway?.programmed(r) ?? false }, log,
+    (rev) => initialScale(rev.metadata?.annotations ?? {}, autoscaler.config()),
+  );
+  const gatewayInputs = informerInputs(informers);
+  const activator = await startActivator({
+    informers, host: network.infraAddress(2), port: QUEUE_SERVING_PORT, autoscaler, defects: o.defects, log: (m) => log(`[activator] ${m}`),
+  });
+  o.onStop(() => activator.stop());
   await informers.start();
-  for (const c of controllers) c.start();
   o.onStop(async () => {
-    await Promise.all(controllers.map((c) => c.stop()));
+    await Promise.all(serving.controllers.map((c) => c.stop()));
     await informers.stop();
   });
-  const gatewayAddress = network.infraAddress(1);
-  const proxy = await startProxy(table, gatewayAddress, GATEWAY_PORT);
-  o.onStop(() => proxy.stop());
-  await publishGateway(o.controllers, gatewayAddress, GATEWAY_PORT);
-  return { versions: { 'knative-serving-api': 'serving.knative.dev/v1', gateway: `${GATEWAY.namespace}/${GATEWAY.name}` } };
+  const gateway = await startGateway({
+    inputs: gatewayInputs, address: network.infraAddress(1), port: GATEWAY_PORT, activator: { host: activator.host, port: activator.port },
+    logDir: o.logDir, defects: o.defects, log: (m) => log(`[gateway] ${m}`), envoyPath: o.envoy,
+  });
+  ingress.gateway = gateway;
+  o.onStop(() => gateway.stop());
+  gateway.onSynced(() => serving.requeueRoutes());
+  for (const c of serving.controllers) c.start();
+  await publishGateway(o.controllers, gateway.address.host, gateway.address.port);
+  return { versions: { 'knative-serving-api': 'serving.knative.dev/v1', gateway: `${GATEWAY.namespace}/${GATEWAY.name}`, envoy: '1.40.0' } };
 }
 
 async function createSystemNamespaces(kc: KubeConfig): Promise<void> {

@@ -18,7 +18,8 @@ export const KNATIVE_INTERNAL_CRDS: CustomResourceDefinition[] = [
     kind: 'PodAutoscaler',
     plural: 'podautoscalers',
     singular: 'podautoscaler',
-    shortNames: ['kpa', 'pa'],
+    // Knative also claims `pa`, which Istio's PeerAuthentication claims too; the reference leaves it to Istio.
+    shortNames: ['kpa'],
     categories: ['knative-internal', 'autoscaling'],
     labels: LABELS,
     versions: [

@@ -4,6 +4,7 @@ import { conditionOf, isTrue, setCondition } from '../controllers/conditions.ts'
 import { ownerRef, type ControllerClient } from '../controllers/client.ts';
 import { CONFIGURATIONS, LABEL } from './resources.ts';
 import type { KConfiguration, KRevision } from './types.ts';
+import { semanticEqual } from '../controllers/equality.ts';
 
 /** `<configuration>-00001`: Knative names a Revision by its Configuration's generation. */
 export function revisionName(configuration: string, generation: number): string {
@@ -49,7 +50,7 @@ export function configurationReconciler(client: ControllerClient, listers: {
       ...config.status, observedGeneration: generation, conditions,
       latestCreatedRevisionName: latestName, latestReadyRevisionName: latestReady,
     };
-    if (JSON.stringify(status) !== JSON.stringify(config.status)) await client.updateStatus(CONFIGURATIONS, config, status);
+    if (!semanticEqual(status, config.status)) await client.updateStatus(CONFIGURATIONS, config, status);
   };
 }
 

@@ -1,4 +1,4 @@
-import type { KubeConfig, V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { Controller, keyOf, PODS, type ControllerOptions, type InformerSet } from '../controllers/runtime/controller.ts';
 import { ControllerClient, ownerKey } from '../controllers/client.ts';
 import type { Defects } from '../mutants/catalog.ts';
@@ -6,14 +6,20 @@ import { CONFIGMAPS, CONFIGURATIONS, DEPLOYMENTS, LABEL, REVISIONS, ROUTES, SERV
 import { serviceReconciler } from './service-reconciler.ts';
 import { configurationReconciler } from './configuration-reconciler.ts';
 import { revisionReconciler } from './revision-reconciler.ts';
-import { routeReconciler } from './route-reconciler.ts';
+import { routeReconciler, type IngressProbe } from './route-reconciler.ts';
 import type { KConfiguration, KRevision, KRoute, KService } from './types.ts';
+import { PODAUTOSCALERS } from './dataplane.ts';
+import type { PodAutoscalerView } from './revision-reconciler.ts';
 
 /** One worker per controller; failed keys retried after 50 ms doubling to 30 s. */
 const QUEUE: ControllerOptions = { concurrency: 1, baseDelayMs: 50, maxDelayMs: 30_000 };
 
 /** Knative Serving's four reconcilers over shared informers. */
-export function servingControllers(kc: KubeConfig, informers: InformerSet, defects: Defects, log: (line: string) => void): Controller[] {
+export function servingControllers(
+  kc: KubeConfig, informers: InformerSet, defects: Defects, ingress: IngressProbe, log: (line: string) => void,
+  /** A revision's first scale, as the autoscaler's configuration says. */
+  initialScale: (rev: KRevision) => number,
+): { controllers: Controller[]; requeueRoutes(): void } {
   const client = new ControllerClient(kc);
   const services = informers.get<KService>(SERVICES);
   const configurations = informers.get<KConfiguration>(CONFIGURATIONS);
@@ -32,15 +38,27 @@ export function servingControllers(kc: KubeConfig, informers: InformerSet, defec
   configuration.watch(configurations);
   configuration.watch(revisions, (o) => ownerKey(o, 'Configuration'));
 
-  const revision = new Controller('revision', revisionReconciler(client, defects, { revisions, deployments, pods }), log, QUEUE);
+  const podAutoscalers = informers.get<PodAutoscalerView & KubernetesObject>(PODAUTOSCALERS);
+  const revision = new Controller(
+    'revision',
+    revisionReconciler(client, defects, initialScale, { revisions, deployments, pods, podAutoscalers, routes, configurations }),
+    log,
+    QUEUE,
+  );
   revision.watch(revisions);
+  revision.watch(podAutoscalers, (o) => ownerKey(o, 'Revision'));
+  // Reachability follows the Routes: requeue the revisions of a namespace when one of its Routes changes.
+  revision.watch(routes, (r) => {
+    for (const rev of revisions.list(r.metadata?.namespace)) revision.queue.add(keyOf(rev));
+    return undefined;
+  });
   revision.watch(deployments, (o) => ownerKey(o, 'Revision'));
   revision.watch(pods, (p) => {
     const name = p.metadata?.labels?.[LABEL.revision];
     return name ? `${p.metadata?.namespace ?? ''}/${name}` : undefined;
   });
 
-  const route = new Controller('route', routeReconciler(client, { routes, configurations, revisions, configMaps }), log, QUEUE);
+  const route = new Controller('route', routeReconciler(client, ingress, { routes, configurations, revisions, configMaps }), log, QUEUE);
   route.watch(routes);
   // Any Configuration or Revision change may change what a Route resolves to: requeue the namespace's routes.
   const routesOf = (o: KConfiguration | KRevision) => {
@@ -49,5 +67,10 @@ export function servingControllers(kc: KubeConfig, informers: InformerSet, defec
   };
   route.watch(configurations, routesOf);
   route.watch(revisions, routesOf);
-  return [service, configuration, revision, route];
+  return {
+    controllers: [service, configuration, revision, route],
+    requeueRoutes: () => {
+      for (const r of routes.list()) route.queue.add(keyOf(r));
+    },
+  };
 }

@@ -1,54 +1,75 @@
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { Lister } from '../controllers/runtime/informer.ts';
 import { splitKey } from '../controllers/runtime/controller.ts';
-import { setCondition, summarise, type Condition } from '../controllers/conditions.ts';
+import { conditionOf, setCondition, summarise, type Condition } from '../controllers/conditions.ts';
 import type { ControllerClient } from '../controllers/client.ts';
 import type { Defects } from '../mutants/catalog.ts';
 import { LABEL, REVISIONS } from './resources.ts';
 import { revisionDeployment } from './revision-deployment.ts';
-import type { KRevision } from './types.ts';
+import { podAutoscaler, reachability } from './revision-autoscaler.ts';
+import type { KConfiguration, KRevision, KRoute } from './types.ts';
+import { semanticEqual } from '../controllers/equality.ts';
 
 const FATAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'CreateContainerConfigError', 'InvalidImageName']);
+/** Pods of the reference probe readiness this often (a reference kubelet knob; the API allows only whole seconds). */
+const PROBE_PERIOD = { 'reference.gauntlet.dev/probe-period-ms': '100' };
 
-/** Revision -> Deployment; Ready once a pod of it is ready, False with the reason a container gives. */
-export function revisionReconciler(client: ControllerClient, defects: Defects, listers: {
+export interface PodAutoscalerView {
+  metadata?: { name?: string; namespace?: string };
+  status?: { conditions?: Condition[]; desiredScale?: number; actualScale?: number };
+}
+
+/**
+ * Revision -> Deployment (created once: its scale belongs to the autoscaler, its template never changes, as a
+ * Revision is immutable) and PodAutoscaler; status from both, as Knative's: ResourcesAvailable once the
+ * initial scale was reached, ContainerHealthy unless a container fails, Active as the autoscaler says.
+ */
+export function revisionReconciler(client: ControllerClient, defects: Defects, initialScale: (rev: KRevision) => number, listers: {
   revisions: Lister<KRevision>; deployments: Lister<V1Deployment>; pods: Lister<V1Pod>;
+  podAutoscalers: Lister<PodAutoscalerView>; routes: Lister<KRoute>; configurations: Lister<KConfiguration>;
 }) {
   return async (key: string): Promise<void> => {
     const { namespace, name } = splitKey(key);
     const rev = listers.revisions.get(name, namespace);
     if (!rev || rev.metadata?.deletionTimestamp) return;
-    const existing = listers.deployments.get(`${name}-deployment`, namespace);
-    // Scale belongs to the autoscaler once the Deployment exists; the reconciler sets only the initial scale.
-    const replicas = existing?.spec?.replicas ?? 1;
-    await client.apply(revisionDeployment(rev, replicas, defects));
+    if (!listers.deployments.get(`${name}-deployment`, namespace)) {
+      const deployment = revisionDeployment(rev, initialScale(rev), defects);
+      const template = deployment.spec!.template;
+      template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...PROBE_PERIOD } };
+      await client.createIfMissing(deployment);
+    }
+    const config = listers.configurations.get(rev.metadata?.labels?.[LABEL.configuration] ?? '', namespace);
+    await client.apply(podAutoscaler(rev, reachability(rev, listers.routes.list(namespace), config)));
 
+    const pa = listers.podAutoscalers.get(name, namespace);
     const pods = listers.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL.revision] === name);
     let conditions: Condition[] = rev.status?.conditions ?? [];
     const failure = containerFailure(pods);
+    const initialized = conditionOf(pa?.status?.conditions, 'ScaleTargetInitialized')?.status === 'True';
     if (failure) {
       conditions = setCondition(conditions, 'ContainerHealthy', 'False', failure.reason, failure.message);
-      conditions = setCondition(conditions, 'ResourcesAvailable', 'False', failure.reason, failure.message);
-    } else if ((existing?.status?.readyReplicas ?? 0) > 0) {
-      conditions = setCondition(conditions, 'ContainerHealthy', 'True');
-      conditions = setCondition(conditions, 'ResourcesAvailable', 'True');
+      if (!initialized) conditions = setCondition(conditions, 'ResourcesAvailable', 'False', failure.reason, failure.message);
     } else {
-      conditions = setCondition(conditions, 'ContainerHealthy', 'Unknown', 'Deploying');
-      conditions = setCondition(conditions, 'ResourcesAvailable', 'Unknown', 'Deploying');
+      conditions = setCondition(conditions, 'ContainerHealthy', initialized ? 'True' : 'Unknown', initialized ? undefined : 'Deploying');
+      conditions = setCondition(conditions, 'ResourcesAvailable', initialized ? 'True' : 'Unknown', initialized ? undefined : 'Deploying');
     }
+    const active = conditionOf(pa?.status?.conditions, 'Active');
+    conditions = setCondition(conditions, 'Active', active?.status ?? 'Unknown', active?.reason ?? 'Deploying', active?.message);
     conditions = summarise(conditions, 'Ready', ['ContainerHealthy', 'ResourcesAvailable']);
     if (defects.has('never-ready')) conditions = setCondition(conditions, 'Ready', 'Unknown', 'Deploying');
     const status = {
       ...rev.status,
       observedGeneration: rev.metadata?.generation,
       conditions,
-      actualReplicas: existing?.status?.readyReplicas ?? 0,
-      desiredReplicas: existing?.spec?.replicas ?? replicas,
+      actualReplicas: pa?.status?.actualScale ?? 0,
+      // The autoscaler says -1 until it has metrics.
+      desiredReplicas: (pa?.status?.desiredScale ?? -1) >= 0 ? pa!.status!.desiredScale : initialScale(rev),
       containerStatuses: (rev.spec?.containers ?? []).map((c) => ({ name: c.name ?? 'user-container', imageDigest: c.image })),
     };
-    if (JSON.stringify(status) !== JSON.stringify(rev.status)) await client.updateStatus(REVISIONS, rev, status);
+    if (!semanticEqual(status, rev.status)) await client.updateStatus(REVISIONS, rev, status);
   };
 }
+
 
 /** The first fatal container state among a revision's pods, worded as Knative words it. */
 function containerFailure(pods: V1Pod[]): { reason: string; message: string } | undefined {

@@ -5,6 +5,7 @@ import { isTrue, setCondition, summarise, type Condition } from '../controllers/
 import type { ControllerClient } from '../controllers/client.ts';
 import { ROUTES, SERVING_NAMESPACE } from './resources.ts';
 import type { KConfiguration, KRevision, KRoute, TrafficTarget } from './types.ts';
+import { semanticEqual } from '../controllers/equality.ts';
 
 /** The domain from `config-domain` (Knative's key-per-domain shape; the first key with an empty selector). */
 export function routeDomain(configMaps: Lister<V1ConfigMap>): string {
@@ -17,7 +18,12 @@ export function routeHost(name: string, namespace: string, domain: string, tag?:
 }
 
 /** Route -> resolved traffic in status (latestRevision pinned to the Configuration's latest ready), URL. */
-export function routeReconciler(client: ControllerClient, listers: {
+/** Whether the ingress serves a Route as its status says (Knative probes its gateways for this). */
+export interface IngressProbe {
+  programmed(route: KRoute): boolean;
+}
+
+export function routeReconciler(client: ControllerClient, ingress: IngressProbe, listers: {
   routes: Lister<KRoute>; configurations: Lister<KConfiguration>; revisions: Lister<KRevision>; configMaps: Lister<V1ConfigMap>;
 }) {
   return async (key: string): Promise<void> => {
@@ -48,8 +54,10 @@ export function routeReconciler(client: ControllerClient, listers: {
     conditions = problems.length > 0
       ? setCondition(conditions, 'AllTrafficAssigned', problems.some((p) => p.includes('any ready')) ? 'Unknown' : 'False', 'RevisionMissing', problems.join(' '))
       : setCondition(conditions, 'AllTrafficAssigned', 'True');
-    // The reference's gateway reads Routes directly, so ingress is ready as soon as traffic is assigned.
-    conditions = setCondition(conditions, 'IngressReady', problems.length === 0 ? 'True' : 'Unknown', problems.length === 0 ? undefined : 'Pending');
+    const programmed = problems.length === 0 && sameTraffic(route.status?.traffic, traffic) && ingress.programmed(route);
+    conditions = programmed
+      ? setCondition(conditions, 'IngressReady', 'True')
+      : setCondition(conditions, 'IngressReady', 'Unknown', 'Uninitialized', 'Waiting for load balancer to be ready');
     conditions = summarise(conditions, 'Ready', ['AllTrafficAssigned', 'IngressReady']);
     const host = routeHost(name, namespace, domain);
     const status = {
@@ -60,6 +68,10 @@ export function routeReconciler(client: ControllerClient, listers: {
       address: { url: `http://${name}.${namespace}.svc.cluster.local` },
       traffic,
     };
-    if (JSON.stringify(status) !== JSON.stringify(route.status)) await client.updateStatus(ROUTES, route, status);
+    if (!semanticEqual(status, route.status)) await client.updateStatus(ROUTES, route, status);
   };
+}
+
+function sameTraffic(a: readonly TrafficTarget[] | undefined, b: readonly TrafficTarget[]): boolean {
+  return semanticEqual(a ?? [], b);
 }

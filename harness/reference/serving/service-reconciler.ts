@@ -4,6 +4,7 @@ import { conditionOf, setCondition, summarise, type Condition } from '../control
 import { ownerRef, type ControllerClient } from '../controllers/client.ts';
 import { LABEL, SERVICES } from './resources.ts';
 import type { KConfiguration, KRoute, KService } from './types.ts';
+import { semanticEqual } from '../controllers/equality.ts';
 
 /** Service -> Configuration + Route of the same name; status mirrors theirs (Knative API spec, Service). */
 export function serviceReconciler(client: ControllerClient, listers: {
@@ -47,7 +48,7 @@ export function serviceReconciler(client: ControllerClient, listers: {
       address: route?.status?.address,
       traffic: route?.status?.traffic,
     };
-    if (JSON.stringify(status) !== JSON.stringify(svc.status)) await client.updateStatus(SERVICES, svc, status);
+    if (!semanticEqual(status, svc.status)) await client.updateStatus(SERVICES, svc, status);
   };
 }
 

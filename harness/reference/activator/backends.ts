@@ -1,0 +1,35 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { isTrue, type Condition } from '../controllers/conditions.ts';
+import { QUEUE_SERVING_PORT } from '../serving/dataplane.ts';
+import { LABEL } from '../serving/resources.ts';
+import type { KRevision } from '../serving/types.ts';
+import { DEFAULT_REVISION_TIMEOUT_SECONDS } from '../queue-proxy/config.ts';
+
+/** What the activator needs of a Revision (defaults as Knative's webhook sets them). */
+export function revisionSettings(rev: KRevision): { containerConcurrency: number; timeoutSeconds: number } {
+  const cc = rev.spec?.containerConcurrency;
+  const timeout = rev.spec?.timeoutSeconds;
+  return {
+    containerConcurrency: typeof cc === 'number' && cc > 0 ? cc : 0,
+    timeoutSeconds: typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_REVISION_TIMEOUT_SECONDS,
+  };
+}
+
+/** The revision a pod belongs to, by Knative's label. */
+export function revisionOf(pod: V1Pod): string | undefined {
+  return pod.metadata?.labels?.[LABEL.revision];
+}
+
+/** The queue-proxies (podIP:8012) of a revision's pods that are Ready, have an IP and are not terminating. */
+export function readyDests(pods: readonly V1Pod[], revision: string): string[] {
+  return pods
+    .filter((p) => revisionOf(p) === revision && !p.metadata?.deletionTimestamp && p.status?.podIP)
+    .filter((p) => isTrue(p.status?.conditions as Condition[] | undefined, 'Ready'))
+    .map((p) => `${p.status!.podIP!}:${QUEUE_SERVING_PORT}`);
+}
+
+/** `host:port` -> its parts. */
+export function splitDest(dest: string): { host: string; port: number } {
+  const i = dest.lastIndexOf(':');
+  return { host: dest.slice(0, i), port: Number(dest.slice(i + 1)) };
+}
