@@ -34,7 +34,9 @@ describe('gauntlet run against the reference', () => {
   for (const mutant of MUTANTS.filter((m) => m.mustFail.length > 0)) {
     it(`fails ${mutant.mustFail.join(', ')} against the mutant ${mutant.name}, exit 1, with evidence`, async () => {
       const dir = scratch(mutant.name);
-      const r = await gauntlet(['run', '--mutant', mutant.name, '--report-dir', join(dir, 'reports'), '--config', fastConfig(dir)]);
+      const r = await gauntlet([
+        'run', '--mutant', mutant.name, '--requirement', ...mutant.mustFail, '--report-dir', join(dir, 'reports'), '--config', fastConfig(dir),
+      ]);
       expect(r.exitCode, r.all).toBe(1);
       const { report } = readReport(join(dir, 'reports'));
       expect(report.selection.mutant).toBe(mutant.name);
