@@ -11,4 +11,13 @@ export const SERVING: readonly RequirementDeclaration[] = [
       'Knative Serving API specification 1.0, "Service" (status.url, Ready condition); runtime contract, "Environment variables" (K_SERVICE, K_CONFIGURATION, K_REVISION)',
     bound: 'settings.readyTimeoutSeconds (default 60 s) for Ready; settings.requestTimeoutSeconds for the request',
   },
+  {
+    id: 'SERVING.READY.FAILURE-REPORTED',
+    level: 'MUST',
+    layer: 'serving',
+    title: 'A Knative Service whose container exits at start reports Ready=False with a reason and a message, not Unknown forever',
+    upstream:
+      'Knative Serving API specification 1.0, "Error Signalling" (Ready=False with reason and message on a terminal failure); Revision ContainerHealthy',
+    bound: 'settings.readyTimeoutSeconds (default 60 s) for Ready=False',
+  },
 ];

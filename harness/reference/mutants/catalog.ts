@@ -24,6 +24,11 @@ export const MUTANTS = [
     mustFail: ['SERVING.READY.BASIC'],
   },
   {
+    name: 'hides-container-failure',
+    description: 'A revision whose container crashes stays Ready=Unknown instead of reporting Ready=False with the reason',
+    mustFail: ['SERVING.READY.FAILURE-REPORTED'],
+  },
+  {
     name: 'canary-skew',
     description: 'Every traffic split is off by a few percentage points toward its first target',
     mustFail: [],

@@ -44,7 +44,7 @@ export function revisionReconciler(client: ControllerClient, defects: Defects, i
     const pa = listers.podAutoscalers.get(name, namespace);
     const pods = listers.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL.revision] === name);
     let conditions: Condition[] = rev.status?.conditions ?? [];
-    const failure = containerFailure(pods);
+    const failure = defects.has('hides-container-failure') ? undefined : containerFailure(pods);
     const initialized = conditionOf(pa?.status?.conditions, 'ScaleTargetInitialized')?.status === 'True';
     if (failure) {
       conditions = setCondition(conditions, 'ContainerHealthy', 'False', failure.reason, failure.message);
