@@ -21,6 +21,11 @@ export interface RequirementDeclaration {
   upstream: string;
   /** Where the requirement's bound comes from (target configuration, the resources applied, run config). */
   bound: string;
+  /**
+   * It may run beside other such requirements on the same target: it sends no load and measures no
+   * latency, so sharing the machine cannot change its verdict (e.g. waiting for status).
+   */
+  parallel?: boolean;
 }
 
 /** One measured fact behind a verdict. */

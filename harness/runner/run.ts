@@ -69,9 +69,12 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
       throw new TargetError(`the target's API at ${cluster.kc.getCurrentCluster()?.server ?? '?'} failed: ${describeError(e)}`);
     }
     o.progress(`running ${selection.requirements.length} requirement(s) from ${selection.files.length} suite file(s) in namespace ${namespace}`);
+    const parallel = new Set(selection.requirements.filter((r) => r.parallel).map((r) => r.id));
+    const [together, alone] = partition(selection.files, (f) => f.implements.every((id) => parallel.has(id)));
     const outcome = await runSuites({
       root: o.root,
-      files: selection.files.map((f) => f.path),
+      parallelFiles: together.map((f) => f.path),
+      files: alone.map((f) => f.path),
       context: {
         kubeconfig: target.kubeconfig, context: target.context, namespace, reportDir,
         requirements: Object.fromEntries(selection.requirements.map((r) => [r.id, r])),
@@ -111,4 +114,8 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
   };
   await writeReport(reportDir, report);
   return { report, reportDir };
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
 }

@@ -10,6 +10,7 @@ export const SERVING: readonly RequirementDeclaration[] = [
     upstream:
       'Knative Serving API specification 1.0, "Service" (status.url, Ready condition); runtime contract, "Environment variables" (K_SERVICE, K_CONFIGURATION, K_REVISION)',
     bound: 'settings.readyTimeoutSeconds (default 60 s) for Ready; settings.requestTimeoutSeconds for the request',
+    parallel: true,
   },
   {
     id: 'SERVING.READY.FAILURE-REPORTED',
@@ -19,5 +20,6 @@ export const SERVING: readonly RequirementDeclaration[] = [
     upstream:
       'Knative Serving API specification 1.0, "Error Signalling" (Ready=False with reason and message on a terminal failure); Revision ContainerHealthy',
     bound: 'settings.readyTimeoutSeconds (default 60 s) for Ready=False',
+    parallel: true,
   },
 ];
