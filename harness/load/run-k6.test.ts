@@ -53,6 +53,12 @@ describe('runLoad with the real k6', () => {
     expect(statSync(r.files.records).size / r.requests).toBeLessThan(64);
   });
 
+  it('attaches k6\'s web dashboard export when asked, without opening a port', async () => {
+    const r = await runLoad({ name: 'dashboard', url: `${url}/`, executor: { type: 'constant-arrival-rate', rate: 20, durationSeconds: 2 }, dashboard: true }, { outDir: out.path });
+    expect(r.files.dashboard).toBeDefined();
+    expect(statSync(r.files.dashboard!).size).toBeGreaterThan(10_000);
+  });
+
   it('reports failed thresholds as a verdict, not as a failure to run', async () => {
     const r = await runLoad(
       { name: 'thresholds', url: `${url}/slow`, executor: { type: 'per-vu-iterations', vus: 2, iterations: 5, maxDurationSeconds: 10 }, thresholds: { http_req_failed: ['rate<0.01'] } },
