@@ -11,10 +11,12 @@ import { loadKubeconfig } from '../target/connect.ts';
 import { describeMachine } from './machine.ts';
 import { writeSection } from './markdown.ts';
 import { benchLoad } from './load.ts';
+import { benchServing } from './serving.ts';
 import type { BenchContext } from './context.ts';
 
 const BENCHES: Record<string, { title: string; run: (b: BenchContext) => Promise<string> }> = {
   load: { title: 'Load generation: requested vs achieved arrival rate (k6)', run: benchLoad },
+  serving: { title: 'Reference serving: cold start, gateway and activator overhead, floors', run: benchServing },
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -33,6 +35,10 @@ try {
   for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
     const bench = BENCHES[name]!;
     const body = await bench.run({ cluster, outDir, progress });
+    if (process.env.GAUNTLET_BENCH_QUICK === '1') {
+      console.log(body);
+      continue;
+    }
     writeSection(join(import.meta.dirname, '..', '..', 'BENCHMARKS.md'), bench.title, `${new Date().toISOString().slice(0, 10)}, ${machine}.\n\n${body}`);
     progress(`${name}: written to BENCHMARKS.md`);
   }
