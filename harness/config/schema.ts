@@ -8,6 +8,7 @@ export const SettingsSchema = z
   .object({
     readyTimeoutSeconds: z.number().positive().default(60),
     requestTimeoutSeconds: z.number().positive().default(30),
+    coldStartP95Seconds: z.number().positive().default(10),
     gateway: z
       .object({
         namespace: z.string().min(1).default('istio-system'),

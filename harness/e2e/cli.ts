@@ -21,7 +21,7 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
 /** A config file with short bounds, so that a mutant's failure shows within seconds, not a minute. */
 export function fastConfig(dir: string): string {
   const file = join(dir, 'gauntlet.config.ts');
-  writeFileSync(file, 'export default { settings: { readyTimeoutSeconds: 20 } };\n');
+  writeFileSync(file, 'export default { settings: { readyTimeoutSeconds: 40 } };\n');
   return file;
 }
 

@@ -6,6 +6,11 @@ export interface RunSettings {
   readyTimeoutSeconds: number;
   /** Seconds a single HTTP request may take. */
   requestTimeoutSeconds: number;
+  /**
+   * Seconds the 95th percentile of cold starts (request sent at zero -> first response byte) may take
+   * (SERVING.COLDSTART.P95). The default suits a cluster; a faster target can be held to a tighter bound.
+   */
+  coldStartP95Seconds: number;
   gateway: { namespace: string; name: string; portName: string };
 }
 

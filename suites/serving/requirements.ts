@@ -1,4 +1,10 @@
 import type { RequirementDeclaration } from '../../harness/requirements/types.ts';
+import { AUTOSCALING } from './autoscaling/requirements.ts';
+import { COLDSTART } from './coldstart/requirements.ts';
+import { CONCURRENCY } from './concurrency/requirements.ts';
+import { TAGS } from './tags/requirements.ts';
+import { RUNTIME } from './runtime/requirements.ts';
+import { TRAFFIC } from './traffic/requirements.ts';
 
 /** The serving layer's requirements, each declared once; the spec files implement them by id. */
 export const SERVING: readonly RequirementDeclaration[] = [
@@ -22,4 +28,10 @@ export const SERVING: readonly RequirementDeclaration[] = [
     bound: 'settings.readyTimeoutSeconds (default 60 s) for Ready=False',
     parallel: true,
   },
+  ...COLDSTART,
+  ...CONCURRENCY,
+  ...TAGS,
+  ...RUNTIME,
+  ...AUTOSCALING,
+  ...TRAFFIC,
 ];

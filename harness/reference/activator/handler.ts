@@ -2,6 +2,7 @@ import type { Agent, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from
 import type { Lister } from '../controllers/runtime/informer.ts';
 import type { Defects } from '../mutants/catalog.ts';
 import { QueueFullError } from '../queue-proxy/breaker.ts';
+import { DEFAULT_REVISION_TIMEOUT_SECONDS } from '../queue-proxy/config.ts';
 import { forward } from '../queue-proxy/forward.ts';
 import { ACTIVATOR_NAME, ORIGINAL_HOST_HEADER, PROXY_HEADER, endToEnd } from '../queue-proxy/headers.ts';
 import { ACTIVATOR_HEADERS, type AutoscalerLink } from '../serving/dataplane.ts';
@@ -95,7 +96,8 @@ export function activatorHandler(deps: HandlerDeps): (req: IncomingMessage, res:
 
     const done = deps.reporter.requestIn(id.namespace, id.name);
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new RequestTimeout()), revisionSettings(rev).timeoutSeconds * 1000);
+    const timeoutSeconds = deps.defects.has('ignores-timeout') ? DEFAULT_REVISION_TIMEOUT_SECONDS : revisionSettings(rev).timeoutSeconds;
+    const timer = setTimeout(() => deadline.abort(new RequestTimeout()), timeoutSeconds * 1000);
     const onClose = () => {
       if (!res.writableFinished) deadline.abort(new ClientGone());
     };

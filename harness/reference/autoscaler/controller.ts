@@ -20,6 +20,7 @@ import { CONFIG_AUTOSCALER, ensureConfigAutoscaler, KPA_CLASS, parseAutoscalerCo
 import { decisionEvents, scaledToZeroEvent, type DecisionContext } from './decisions.ts';
 import { EventRecorder } from './events.ts';
 import { planKpa } from './kpa-scale.ts';
+import { earlyScaleDown, hasDefect, ignoringMinScale, slowScaleUp, type SlowScaleUp } from './mutants.ts';
 import { MetricCollector } from './metrics.ts';
 import { paStatus } from './pa-status.ts';
 import { semanticEqual } from '../controllers/equality.ts';
@@ -56,6 +57,8 @@ interface PaState {
   /** Knative's DeciderStatus: -1 until the first valid decision. */
   status: { desired: number; excessBurstCapacity: number };
   panicReported: boolean;
+  /** Mutant slow-scale-up only. */
+  slowUp?: SlowScaleUp;
 }
 
 /**
@@ -81,9 +84,12 @@ export async function startAutoscaler(opts: AutoscalerOptions): Promise<Autoscal
 
   const isKpa = (pa: PodAutoscaler) => (annotation(pa.metadata?.annotations, 'class')?.value ?? config.podAutoscalerClass) === KPA_CLASS;
   const revisionOf = (pa: PodAutoscaler) => pa.metadata?.labels?.[LABEL.revision] ?? pa.metadata?.name ?? '';
-  const scalingOf = (pa: PodAutoscaler): RevisionScaling => resolveScaling({
-    annotations: pa.metadata?.annotations, containerConcurrency: Number(pa.spec?.containerConcurrency ?? 0), reachability: pa.spec?.reachability,
-  }, config);
+  const scalingOf = (pa: PodAutoscaler): RevisionScaling => {
+    const scaling = resolveScaling({
+      annotations: pa.metadata?.annotations, containerConcurrency: Number(pa.spec?.containerConcurrency ?? 0), reachability: pa.spec?.reachability,
+    }, config);
+    return hasDefect(defects, 'ignores-min-scale') ? ignoringMinScale(scaling) : scaling;
+  };
   const readyPods = (pa: PodAutoscaler): V1Pod[] => pods.list(pa.metadata?.namespace).filter((p) =>
     p.metadata?.labels?.[LABEL.revision] === revisionOf(pa) && !p.metadata?.deletionTimestamp && isTrue(p.status?.conditions as never, 'Ready'));
   const stateOf = (key: string, scaling: RevisionScaling, ready: number, nowMs: number): PaState => {
@@ -101,7 +107,9 @@ export async function startAutoscaler(opts: AutoscalerOptions): Promise<Autoscal
   const decideNow = (key: string, scaling: RevisionScaling, ready: number, nowMs: number) => {
     const s = stateOf(key, scaling, ready, nowMs);
     const observed = collector.observed(key, scaling.metric, nowMs, scaling.targetBurstCapacity !== -1);
-    const d = decide(s.decider, scaling, ready, observed, nowMs);
+    const [spec, seen] = hasDefect(defects, 'scales-down-early') ? earlyScaleDown(scaling, observed) : [scaling, observed];
+    const d = decide(s.decider, spec, ready, seen, nowMs);
+    if (hasDefect(defects, 'slow-scale-up')) s.slowUp = slowScaleUp(s.slowUp, d, ready, scaling.stableWindowMs, nowMs);
     s.decision = d;
     if (d.valid) s.status = { desired: d.desired, excessBurstCapacity: d.excessBurstCapacity };
   };

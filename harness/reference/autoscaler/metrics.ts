@@ -102,7 +102,7 @@ export class MetricCollector {
     });
   }
 
-  /** Requests in the activator for the revision now (0 once its report is stale). */
+  /** Requests in the activator for the revision, as its latest report says (0 once the report is stale). */
   activatorConcurrency(key: string, nowMs: number): number {
     const a = this.activator.get(key);
     return a && nowMs - a.reportedAtMs <= ACTIVATOR_STAT_TTL_MS ? a.concurrency : 0;

@@ -1,4 +1,4 @@
-import { ROUTE_CONFIG_NAME } from './envoy-resources.ts';
+import { CONNECTION_SPLIT_KEY, ROUTE_CONFIG_NAME } from './envoy-resources.ts';
 
 export interface BootstrapOptions {
   /** The gateway's address: the listener and the admin interface (on an ephemeral port) bind to it. */
@@ -9,6 +9,8 @@ export interface BootstrapOptions {
   cdsDir: string;
   rdsPath: string;
   rdsDir: string;
+  /** The split-per-connection mutant: a per-connection hash key for the routes' weighted clusters. */
+  splitPerConnection?: boolean;
 }
 
 export const STAT_PREFIX = 'ingress_http';
@@ -33,7 +35,7 @@ export function bootstrap(o: BootstrapOptions): object {
         {
           name: `http_${o.port}`,
           address: { socket_address: { address: o.address, port_value: o.port } },
-          filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: connectionManager(o) }] }],
+          filter_chains: [{ filters: [...(o.splitPerConnection ? [connectionSplitKey()] : []), { name: 'envoy.filters.network.http_connection_manager', typed_config: connectionManager(o) }] }],
         },
       ],
     },
@@ -54,5 +56,22 @@ function connectionManager(o: BootstrapOptions): object {
     // A request waiting in the activator for a cold start sends nothing for a while; Knative's longest
     // revision timeout is 600 s by default, Envoy's stream idle timeout 300 s.
     stream_idle_timeout: '3600s',
+  };
+}
+
+/**
+ * The split-per-connection mutant's network filter: every new downstream connection gets a hashable filter-state
+ * object holding its connection id; routes hash it (envoy-resources.ts) to pick their weighted cluster, so every
+ * request of a connection goes to the same revision, as an L4 balancer splitting connections would.
+ */
+function connectionSplitKey(): object {
+  return {
+    name: 'envoy.filters.network.set_filter_state',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.filters.network.set_filter_state.v3.Config',
+      on_new_connection: [
+        { object_key: CONNECTION_SPLIT_KEY, factory_key: 'envoy.hashable_string', format_string: { text_format_source: { inline_string: '%CONNECTION_ID%' } } },
+      ],
+    },
   };
 }

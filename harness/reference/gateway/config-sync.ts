@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../../target/errors.ts';
 import type { ConfigFiles } from './config-files.ts';
 import type { EnvoyAdmin } from './envoy-admin.ts';
-import { buildGatewayConfig, type EnvoyCluster, type GatewayConfigOptions } from './envoy-resources.ts';
+import { buildGatewayConfig, type EnvoyCluster, type EnvoyRouteConfiguration, type GatewayConfigOptions } from './envoy-resources.ts';
 import { snapshotOf, type GatewayInputs } from './inputs.ts';
 import { hostRoutes, type HostRoute } from './traffic.ts';
 import type { KRoute } from '../serving/types.ts';
@@ -115,12 +115,30 @@ export class ConfigSync {
     const union = [...next.clusters, ...retired].sort((a, b) => a.name.localeCompare(b.name));
     const cds = this.o.files.writeClusters(union);
     await this.accepted('cds', cds);
+    await this.withdrawChangedHosts(next.routeConfiguration, next.hosts);
     const rds = this.o.files.writeRoutes([next.routeConfiguration]);
     if (rds !== undefined) this.routesAccepted = await this.accepted('rds', rds);
     if (this.routesAccepted) this.serve(next.hosts);
     if (retired.length > 0) await this.accepted('cds', this.o.files.writeClusters(next.clusters));
     this.clusters = next.clusters;
     if (cds !== undefined || rds !== undefined) for (const l of this.listeners) l();
+  }
+
+  /**
+   * The drops-on-reconfigure mutant: before a served host's routes change, Envoy is given a route configuration
+   * without that host and keeps it for the mutant's window, so requests for it get 404 meanwhile (a gateway that
+   * rebuilds a host's routes break-before-make).
+   */
+  private async withdrawChangedHosts(next: EnvoyRouteConfiguration, hosts: readonly HostRoute[]): Promise<void> {
+    const windowMs = this.o.config.defects.value('drops-on-reconfigure');
+    if (windowMs === undefined || !this.admin) return;
+    const changed = new Set(hosts.filter((h) => this.served.has(h.host) && this.served.get(h.host) !== JSON.stringify(h)).map((h) => h.host));
+    if (changed.size === 0) return;
+    const interim = { ...next, virtual_hosts: next.virtual_hosts.filter((v) => !changed.has(v.name)) };
+    if (await this.accepted('rds', this.o.files.writeRoutes([interim]))) {
+      for (const h of changed) this.served.delete(h);
+      await sleep(windowMs);
+    }
   }
 
   private serve(hosts: readonly HostRoute[]): void {

@@ -9,6 +9,9 @@ export const TYPE = {
   routeConfiguration: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
 } as const;
 
+/** Filter state a connection carries under the split-per-connection mutant (bootstrap.ts): its id, hashable. */
+export const CONNECTION_SPLIT_KEY = 'gauntlet.mutant.connection-split-key';
+
 /** The route configuration the listener's connection manager asks RDS for. */
 export const ROUTE_CONFIG_NAME = 'ingress-http';
 
@@ -41,10 +44,17 @@ export interface WeightedCluster {
   request_headers_to_add: HeaderToAdd[];
 }
 
+export interface EnvoyRouteAction {
+  weighted_clusters: { clusters: WeightedCluster[]; use_hash_policy?: boolean };
+  timeout: string;
+  hash_policy?: { filter_state: { key: string } }[];
+}
+
 export interface EnvoyVirtualHost {
   name: string;
   domains: string[];
-  routes: { match: { prefix: string }; route: { weighted_clusters: { clusters: WeightedCluster[] }; timeout: string } }[];
+  request_headers_to_remove?: string[];
+  routes: { match: { prefix: string }; route: EnvoyRouteAction }[];
 }
 
 export interface EnvoyRouteConfiguration {
@@ -85,7 +95,11 @@ export function buildGatewayConfig(snapshot: GatewaySnapshot, opts: GatewayConfi
     .map(([name, r]) => cluster(name, endpointsOf(backendOf(r.namespace, r.revision), opts)));
   return {
     clusters,
-    routeConfiguration: { '@type': TYPE.routeConfiguration, name: ROUTE_CONFIG_NAME, virtual_hosts: hosts.map(virtualHost) },
+    routeConfiguration: {
+      '@type': TYPE.routeConfiguration,
+      name: ROUTE_CONFIG_NAME,
+      virtual_hosts: hosts.map((h) => stripsForwarded(virtualHost(h, opts.defects.has('split-per-connection')), opts.defects)),
+    },
     hosts,
   };
 }
@@ -113,7 +127,7 @@ function cluster(name: string, endpoints: SocketAddress[]): EnvoyCluster {
   };
 }
 
-function virtualHost(h: HostRoute): EnvoyVirtualHost {
+function virtualHost(h: HostRoute, perConnection: boolean): EnvoyVirtualHost {
   return {
     name: h.host,
     // `host:*` as net-istio's authority prefix match does: a Host header with a port matches too.
@@ -123,13 +137,23 @@ function virtualHost(h: HostRoute): EnvoyVirtualHost {
         match: { prefix: '/' },
         route: {
           // Always, as Knative's ingress does: the activator needs them, the queue-proxy ignores them.
-          weighted_clusters: { clusters: h.targets.map((t) => ({ name: clusterName(h.namespace, t.revision), weight: t.percent, request_headers_to_add: revisionHeaders(h.namespace, t.revision) })) },
+          weighted_clusters: {
+            clusters: h.targets.map((t) => ({ name: clusterName(h.namespace, t.revision), weight: t.percent, request_headers_to_add: revisionHeaders(h.namespace, t.revision) })),
+            // The split-per-connection mutant: the pick comes from the connection's hash instead of a random value.
+            ...(perConnection ? { use_hash_policy: true } : {}),
+          },
           // Istio's default: no route timeout (Envoy's own default is 15 s); the queue-proxy enforces the revision's.
           timeout: '0s',
+          ...(perConnection ? { hash_policy: [{ filter_state: { key: CONNECTION_SPLIT_KEY } }] } : {}),
         },
       },
     ],
   };
+}
+
+/** The strips-forwarded-headers mutant: the proxy headers the runtime contract asks for never reach the pods. */
+function stripsForwarded(vh: EnvoyVirtualHost, defects: GatewayConfigOptions['defects']): EnvoyVirtualHost {
+  return defects.has('strips-forwarded-headers') ? { ...vh, request_headers_to_remove: ['forwarded', 'x-forwarded-for', 'x-forwarded-proto'] } : vh;
 }
 
 function revisionHeaders(namespace: string, revision: string): HeaderToAdd[] {

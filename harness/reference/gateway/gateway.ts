@@ -67,6 +67,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const bootstrapPath = join(dir, 'bootstrap.json');
   writeFileSync(bootstrapPath, JSON.stringify(bootstrap({
     address: opts.address, port: opts.port, cdsPath: files.cdsPath, cdsDir: files.cdsDir, rdsPath: files.rdsPath, rdsDir: files.rdsDir,
+    splitPerConnection: opts.defects.has('split-per-connection'),
   }), null, 1));
   const adminPath = join(dir, 'admin-address');
   const logFile = join(opts.logDir, 'envoy.log');

@@ -51,11 +51,14 @@ export const QUEUE_METRICS = {
 /** Headers by which the gateway tells the activator which revision a request is for (Knative's). */
 export const ACTIVATOR_HEADERS = { revision: 'knative-serving-revision', namespace: 'knative-serving-namespace' } as const;
 
-/** The activator's stats for one revision: requests it holds or proxies right now. */
+/** The activator's stats for one revision: requests it holds or proxies. */
 export interface ActivatorStat {
   namespace: string;
   revision: string;
-  /** Requests in the activator for this revision right now (held or being proxied). */
+  /**
+   * Requests in the activator for this revision (held or being proxied): the time-weighted average since
+   * the previous report, as Knative's activator reports it; 1 in the report made at a revision's first request.
+   */
   concurrency: number;
   /** Requests that arrived since the last report. */
   requests: number;

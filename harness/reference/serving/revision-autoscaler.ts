@@ -28,7 +28,10 @@ export function podAutoscaler(rev: KRevision, reach: Reachability): KubernetesOb
     apiVersion: PODAUTOSCALERS.apiVersion,
     kind: PODAUTOSCALERS.kind,
     metadata: {
-      name, namespace: rev.metadata?.namespace ?? '', annotations, ownerReferences: [ownerRef(rev)],
+      name, namespace: rev.metadata?.namespace ?? '', ownerReferences: [ownerRef(rev)],
+      // An empty map is stored as none, so applying `annotations: {}` is a change every time: the PA's
+      // resourceVersion would climb and its watchers (this reconciler among them) would spin on it.
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       labels: {
         [LABEL.revision]: name,
         ...(labels[LABEL.configuration] ? { [LABEL.configuration]: labels[LABEL.configuration] } : {}),

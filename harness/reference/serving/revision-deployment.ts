@@ -24,9 +24,13 @@ export function revisionDeployment(rev: KRevision, replicas: number, defects: De
   const userPort = first?.ports?.[0]?.containerPort ?? DEFAULT_USER_PORT;
   const timeoutSeconds = rev.spec?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const user = userContainer(first ?? { name: 'user-container' }, userPort, {
+    ...(defects.has('no-port-env') ? {} : { PORT: String(userPort) }),
     K_SERVICE: service,
     K_CONFIGURATION: configuration,
     K_REVISION: defects.has('wrong-revision-env') ? configuration : name,
+    // The read-only-tmp mutant: no filesystem writes at all, /tmp included (Node's permission model: the
+    // reference's workloads are Node programs).
+    ...(defects.has('read-only-tmp') ? { NODE_OPTIONS: '--permission --allow-fs-read=*' } : {}),
   });
   const queue = queueProxy({
     [QUEUE_ENV.servingNamespace]: namespace,
@@ -37,7 +41,7 @@ export function revisionDeployment(rev: KRevision, replicas: number, defects: De
     [QUEUE_ENV.queueServingPort]: String(QUEUE_SERVING_PORT),
     [QUEUE_ENV.metricsPort]: String(QUEUE_METRICS_PORT),
     [QUEUE_ENV.containerConcurrency]: defects.has('ignores-container-concurrency') ? '0' : String(rev.spec?.containerConcurrency ?? 0),
-    [QUEUE_ENV.revisionTimeoutSeconds]: String(timeoutSeconds),
+    [QUEUE_ENV.revisionTimeoutSeconds]: String(defects.has('ignores-timeout') ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds),
   });
   return {
     apiVersion: 'apps/v1',
@@ -60,11 +64,7 @@ export function revisionDeployment(rev: KRevision, replicas: number, defects: De
 
 /** The serving container: PORT and the K_* variables; no readiness probe of its own (the queue-proxy's). */
 function userContainer(c: V1Container, port: number, contract: Record<string, string>): V1Container {
-  const env: V1EnvVar[] = [
-    ...(c.env ?? []),
-    { name: 'PORT', value: String(port) },
-    ...Object.entries(contract).map(([name, value]) => ({ name, value })),
-  ];
+  const env: V1EnvVar[] = [...(c.env ?? []), ...Object.entries(contract).map(([name, value]) => ({ name, value }))];
   const { readinessProbe: _userProbe, ...rest } = c;
   return { ...rest, name: c.name ?? 'user-container', env, ports: [{ name: c.ports?.[0]?.name ?? 'user-port', containerPort: port, protocol: 'TCP' }] };
 }

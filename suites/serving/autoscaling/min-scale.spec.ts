@@ -1,0 +1,59 @@
+/**
+ * SERVING.SCALE.MIN-SCALE
+ *   setup:        a probe Knative Service with autoscaling.knative.dev/min-scale: 2; it becomes Ready; no traffic.
+ *   requirement:  idle for as long as an idle revision without min-scale takes to reach zero: stable window
+ *                 + scale-to-zero grace period + pod retention + slack from Ready.
+ *   MUST          min-scale ready pods within slack of Ready (Knative's Ready waits for them).
+ *   MUST          never fewer ready pods than min-scale while idle.
+ */
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { round2, slackS } from '../parts/autoscaling-config.ts';
+import { assertions, readConfig, startScaleRun } from '../parts/autoscaling-run.ts';
+
+const MIN_SCALE = 2;
+
+requirement('SERVING.SCALE.MIN-SCALE', async (ctx) => {
+  const { log } = ctx;
+  const read = await readConfig(ctx);
+  const c = read.settings;
+  const base = c.stableWindowS + c.gracePeriodS + c.retentionS;
+  const idleS = round2(base + slackS(base));
+  const settleS = slackS(base);
+  log.observe('min-scale (annotation)', MIN_SCALE);
+  log.observe('idle observation', idleS, { unit: 's', bound: `>= stable window ${c.stableWindowS} + grace ${c.gracePeriodS} + retention ${c.retentionS} + slack` });
+
+  // Setup.
+  const run = await startScaleRun(ctx, read, {
+    name: 'scale-min', annotations: { 'autoscaling.knative.dev/min-scale': String(MIN_SCALE) },
+    maxSeconds: ctx.settings.readyTimeoutSeconds + idleS + 30,
+  });
+  const { observer: o } = run;
+  const { must } = assertions(ctx);
+  try {
+    run.data.bound = { minScale: MIN_SCALE, reachWithinS: settleS, idleForS: idleS, from: 'the Service seen Ready' };
+    const reached = await o.until((s) => s.ready >= MIN_SCALE, settleS * 1000 - (Date.now() - run.readyMs));
+    const reachedMs = reached ? o.firstTime(run.readyMs, (e) => e.ready >= MIN_SCALE)! : undefined;
+    if (reachedMs !== undefined) o.mark('min-scale ready', reachedMs);
+    must('reach min-scale ready pods', reached, () => {
+      const s = o.now();
+      const desired = s.desired === null ? '' : `; the PodAutoscaler desires ${s.desired}`;
+      return `${s.ready} ready pod(s) ${settleS} s after the Service became Ready, fewer than min-scale ${MIN_SCALE}${desired}; timeline t:desired/actual/ready ${o.compact()}`;
+    });
+
+    // Requirement: idle, and watch.
+    const endMs = run.readyMs + idleS * 1000;
+    await o.sleep(endMs - Date.now());
+    o.mark('idle observation ended');
+    const x = o.extremes(reachedMs!, endMs);
+    log.observe('fewest ready pods while idle', x.minReady, { bound: `>= ${MIN_SCALE}` });
+    log.observe('lowest desired scale while idle', x.minDesired);
+    run.data.result = { minReady: x.minReady, minDesired: x.minDesired, idleFromS: run.rel(reachedMs!), idleToS: run.rel(endMs) };
+    must('never fewer ready pods than min-scale while idle', x.minReady >= MIN_SCALE, () => {
+      const below = o.firstTime(reachedMs!, (e) => e.ready < MIN_SCALE)!;
+      const desired = x.minDesired !== null && x.minDesired < MIN_SCALE ? `; the PodAutoscaler desired as few as ${x.minDesired}: the autoscaler does not apply min-scale` : '';
+      return `ready pods fell to ${x.minReady} (min-scale ${MIN_SCALE}) ${round2((below - run.readyMs) / 1000)} s after Ready, while idle${desired}; timeline t:desired/actual/ready ${o.compact()}`;
+    });
+  } finally {
+    await run.finish();
+  }
+});

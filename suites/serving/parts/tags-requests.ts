@@ -1,0 +1,26 @@
+import type { GatewayAddress } from '../../../harness/target/gateway.ts';
+import { httpRequest } from '../../../harness/target/http.ts';
+
+/** Requests per URL: 0.9^30 < 5%, so a URL misrouting >= 10% of its requests is caught at 95% confidence. */
+export const TAG_REQUESTS = 30;
+
+/**
+ * `TAG_REQUESTS` GETs to `url`, one after the other on fresh connections; counts who answered: the
+ * revision in `x-gauntlet-revision`, or `HTTP <status>` / `no response` when the probe did not.
+ */
+export async function revisionsAnswering(url: string, via: GatewayAddress, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < TAG_REQUESTS; i++) {
+    let key: string;
+    try {
+      const res = await httpRequest({ url, via, timeoutMs, ...(signal ? { signal } : {}) });
+      const revision = res.headers['x-gauntlet-revision'];
+      key = res.status === 200 && typeof revision === 'string' ? revision : `HTTP ${res.status}`;
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      key = 'no response';
+    }
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}

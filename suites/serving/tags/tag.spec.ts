@@ -1,0 +1,68 @@
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { discoverGateway } from '../../../harness/target/gateway.ts';
+import { probeService, serviceRef, waitReady } from '../parts/ksvc.ts';
+import type { KService } from '../parts/types.ts';
+import { revisionsAnswering, TAG_REQUESTS } from '../parts/tags-requests.ts';
+
+/**
+ * Two revisions: the first tagged `previous` with 0% of the main URL's traffic, the latest with 100% (and
+ * tagged `current`). The tagged revision must answer at its tag URL, every time, and never at the main URL.
+ */
+requirement('SERVING.TRAFFIC.TAG', async (ctx) => {
+  const { cluster, settings, log } = ctx;
+  const name = 'tagged';
+  const timeoutMs = settings.readyTimeoutSeconds * 1000;
+  await cluster.apply(probeService({ name, env: { GAUNTLET_VERSION: 'v1' } }));
+  try {
+    const first = await waitReady(cluster, name, timeoutMs, ctx.signal);
+    const tagged = ctx.require(first.status?.latestReadyRevisionName, 'Ready Service has no status.latestReadyRevisionName');
+
+    const second = probeService({ name, env: { GAUNTLET_VERSION: 'v2' } });
+    second.spec!.traffic = [
+      { tag: 'previous', revisionName: tagged, percent: 0 },
+      { tag: 'current', latestRevision: true, percent: 100 },
+    ];
+    second.validate();
+    await cluster.apply(second);
+    const svc = await cluster.waitFor<KService>(
+      serviceRef(name),
+      (s) =>
+        s?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' &&
+        s.status.observedGeneration === s.metadata?.generation &&
+        s.status.latestReadyRevisionName !== tagged &&
+        (s.status.traffic ?? []).filter((t) => t.tag && t.url).length === 2,
+      { timeoutMs, what: `Knative Service ${name} Ready with a second revision and two tag URLs`, signal: ctx.signal },
+    );
+    const latest = svc.status!.latestReadyRevisionName!;
+    const mainUrl = ctx.require(svc.status?.url, 'Ready Service has no status.url');
+    const tagUrl = (tag: string) => ctx.require(svc.status?.traffic?.find((t) => t.tag === tag)?.url, `status.traffic has no url for tag ${tag}`);
+    const previousUrl = tagUrl('previous');
+    const currentUrl = tagUrl('current');
+    log.observe('status.traffic', JSON.stringify(svc.status?.traffic));
+    ctx.expect(new URL(previousUrl).hostname.includes('previous'), `the tag URL ${previousUrl} does not include the tag "previous"`);
+
+    const gateway = await discoverGateway(cluster, settings.gateway);
+    log.note(`gateway ${gateway.host}:${gateway.port} from ${gateway.source}`);
+    const timeout = settings.requestTimeoutSeconds * 1000;
+    const [atTag, atCurrent, atMain] = await Promise.all([
+      revisionsAnswering(previousUrl, gateway, timeout, ctx.signal),
+      revisionsAnswering(currentUrl, gateway, timeout, ctx.signal),
+      revisionsAnswering(mainUrl, gateway, timeout, ctx.signal),
+    ]);
+    log.sample(TAG_REQUESTS, 0.95);
+    log.note(
+      `${TAG_REQUESTS} requests per URL, each on a fresh connection: a URL that sent >= 10% of its requests elsewhere ` +
+        `would show it with >= 95% probability (1 - 0.9^${TAG_REQUESTS})`,
+    );
+    log.observe(`tag previous (${previousUrl}): answered by`, JSON.stringify(atTag), { bound: `{"${tagged}":${TAG_REQUESTS}}` });
+    log.observe(`tag current (${currentUrl}): answered by`, JSON.stringify(atCurrent), { bound: `{"${latest}":${TAG_REQUESTS}}` });
+    log.observe(`main URL (${mainUrl}): answered by`, JSON.stringify(atMain), { bound: `{"${latest}":${TAG_REQUESTS}} (${tagged} has 0%)` });
+
+    const only = (counts: Record<string, number>, revision: string) => Object.keys(counts).length === 1 && counts[revision] === TAG_REQUESTS;
+    ctx.expect(only(atTag, tagged), `the tag URL ${previousUrl} of revision ${tagged} was answered by ${JSON.stringify(atTag)}, not only by ${tagged}`);
+    ctx.expect(only(atCurrent, latest), `the tag URL ${currentUrl} of revision ${latest} was answered by ${JSON.stringify(atCurrent)}, not only by ${latest}`);
+    ctx.expect(only(atMain, latest), `the main URL ${mainUrl} (100% ${latest}, 0% ${tagged}) was answered by ${JSON.stringify(atMain)}`);
+  } finally {
+    await cluster.delete(serviceRef(name));
+  }
+});

@@ -1,0 +1,43 @@
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { discoverGateway } from '../../../harness/target/gateway.ts';
+import { percentiles } from '../../../harness/stats/percentiles.ts';
+import { applySteps, both, loadSeconds, logSteps, stepOutcomes, type StepTiming } from './parts/rollout-steps.ts';
+import { serviceWithRevisions, setTraffic } from './parts/revisions.ts';
+import { REVISION_HEADER } from './parts/sampler.ts';
+
+const RATE = 200;
+const TIMING: StepTiming = { leadSeconds: 2, periodSeconds: 3, dwellSeconds: 1.5 };
+
+requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
+  const { log, settings } = ctx;
+  const svc = await serviceWithRevisions(ctx, 'traffic-rollout', 2);
+  const [from, to] = svc.revisions as [string, string];
+  const [first, ...next] = [0, 25, 50, 100].map((p) => ({ [to]: p, [from]: 100 - p }));
+  await setTraffic(ctx, svc, first!);
+  const gateway = await discoverGateway(ctx.cluster, settings.gateway);
+  log.note(`rolling out ${to} (new) from ${from} (old), splits as new/old, under ${RATE} requests/s through ${gateway.source}`);
+
+  const [load, steps] = await both(
+    ctx.load({
+      name: 'traffic-rollout', url: `http://${gateway.host}:${gateway.port}/`, host: new URL(svc.url).host,
+      executor: { type: 'constant-arrival-rate', rate: RATE, durationSeconds: loadSeconds(TIMING, next.length), preAllocatedVUs: 20, maxVUs: 200 },
+      countHeaders: [REVISION_HEADER], requestTimeoutSeconds: settings.requestTimeoutSeconds,
+    }),
+    applySteps(ctx, svc, first!, next, TIMING),
+  );
+  const outcomes = stepOutcomes(load.files.records, steps);
+  logSteps(log, outcomes, to, settings.readyTimeoutSeconds);
+  const lost = Object.entries(load.statusCounts).filter(([status]) => !status.startsWith('2'));
+  log.observe('requests', load.requests);
+  log.observe('statuses', JSON.stringify(load.statusCounts));
+  log.observe('achieved rate', Math.round(load.achievedRate), { unit: 'req/s', bound: `${RATE}` });
+  log.observe('dropped iterations', load.droppedIterations);
+  const ms = percentiles(load.histogram, 1000);
+  log.observe('latency p50 / p90 / p99 / max', `${ms.p50} / ${ms.p90} / ${ms.p99} / ${ms.max} ms over ${ms.count} requests`);
+  log.sample(load.requests);
+  const failed = outcomes.filter((o) => Object.keys(o.failures).length > 0);
+  ctx.expect(lost.length === 0, `${lost.reduce((n, [, c]) => n + c, 0)} of ${load.requests} requests lost (${lost.map(([s, c]) => `${c} x ${s === '0' ? 'no response' : s}`).join(', ')}), in step(s) ${failed.map((o) => o.step.label).join(', ')}`);
+  const uncovered = outcomes.filter((o) => o.requests === 0);
+  if (uncovered.length > 0) ctx.inconclusive(`no request was sent during step(s) ${uncovered.map((o) => o.step.label).join(', ')}: the steps outlasted the load`);
+  if (load.droppedIterations > load.requests / 20) ctx.inconclusive(`k6 could not start ${load.droppedIterations} of its requests (${RATE}/s planned): the load fell short`);
+});
