@@ -10,7 +10,7 @@ const BIN = join(ROOT, 'bin', 'gauntlet');
 
 /** Runs the CLI exactly as a user does; never throws on a non-zero exit. */
 export function gauntlet(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): ResultPromise<{ reject: false; all: true }> {
-  return execa(BIN, args, { reject: false, all: true, cwd: opts.cwd ?? ROOT, env: { CI: 'true', ...opts.env }, timeout: 300_000 });
+  return execa(BIN, args, { reject: false, all: true, cwd: opts.cwd ?? ROOT, env: { CI: 'true', ...opts.env }, timeout: 390_000 });
 }
 
 export function tempDir(prefix: string): { path: string; remove(): void } {

@@ -42,7 +42,7 @@ export interface Activator {
 export async function startActivator(opts: ActivatorOptions): Promise<Activator> {
   const revisions = opts.informers.get<KRevision>(REVISIONS);
   const pods = opts.informers.get<V1Pod>(PODS);
-  const throttlers = new Throttlers(revisions, pods);
+  const throttlers = new Throttlers(revisions, pods, opts.defects.has('ignores-container-concurrency'));
   await Promise.all([revisions.start(), pods.start()]);
 
   const reporter = new ConcurrencyReporter((stat) => opts.autoscaler.report(stat));

@@ -17,7 +17,11 @@ export class Throttlers {
   private readonly pods: Informer<V1Pod>;
   private stopped = false;
 
-  constructor(revisions: Informer<KRevision>, pods: Informer<V1Pod>) {
+  /** The containerConcurrency the activator enforces (the `ignores-container-concurrency` mutant says 0). */
+  private readonly concurrencyOf: (rev: KRevision) => number;
+
+  constructor(revisions: Informer<KRevision>, pods: Informer<V1Pod>, ignoreContainerConcurrency = false) {
+    this.concurrencyOf = (rev) => (ignoreContainerConcurrency ? 0 : revisionSettings(rev).containerConcurrency);
     this.revisions = revisions;
     this.pods = pods;
     const onRevision = (rev: KRevision) => this.refresh(rev.metadata?.namespace ?? '', rev.metadata?.name ?? '');
@@ -40,7 +44,7 @@ export class Throttlers {
     if (existing) return existing;
     const rev = this.revisions.get(name, namespace);
     if (!rev || this.stopped) return undefined;
-    const t = new RevisionThrottler({ containerConcurrency: revisionSettings(rev).containerConcurrency });
+    const t = new RevisionThrottler({ containerConcurrency: this.concurrencyOf(rev) });
     t.update({ containerConcurrency: t.containerConcurrency, dests: readyDests(this.pods.list(namespace), name) });
     this.byKey.set(key, t);
     return t;
@@ -58,7 +62,7 @@ export class Throttlers {
     if (!t || this.stopped) return;
     const rev = this.revisions.get(name, namespace);
     if (!rev) return;
-    t.update({ containerConcurrency: revisionSettings(rev).containerConcurrency, dests: readyDests(this.pods.list(namespace), name) });
+    t.update({ containerConcurrency: this.concurrencyOf(rev), dests: readyDests(this.pods.list(namespace), name) });
   }
 
   private revisionDeleted(rev: KRevision): void {

@@ -90,7 +90,7 @@ export const MUTANTS = [
   },
   {
     name: 'ignores-container-concurrency',
-    description: 'The queue-proxy does not enforce containerConcurrency',
+    description: 'Neither the queue-proxy nor the activator enforces containerConcurrency',
     mustFail: ['SERVING.CONCURRENCY.HARD-LIMIT'],
   },
 ] as const satisfies readonly Mutant[];
