@@ -64,7 +64,10 @@ async function measurePath(b: BenchContext, path: string, url: string, host?: st
     const r = await runLoad({ name: `${path.replaceAll(/[^a-z0-9]+/g, '-')}-${rate}`, url, ...(host ? { host } : {}), executor: { type: 'constant-arrival-rate', rate, durationSeconds: SECONDS } }, { outDir: b.outDir });
     const errors = Object.entries(r.statusCounts).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
     if (rate === RATES[0]) [p50, p99] = [r.latency.p50Ms, r.latency.p99Ms];
-    if (errors > 0 || r.achievedRate < 0.98 * rate || r.droppedIterations > 0.01 * rate * SECONDS) break;
+    if (errors > 0 || r.achievedRate < 0.98 * rate || r.droppedIterations > 0.01 * rate * SECONDS) {
+      b.progress(`serving: ${path} fell short at ${rate} req/s: ${errors} errors, ${r.achievedRate.toFixed(0)} req/s achieved, ${r.droppedIterations} dropped`);
+      break;
+    }
     sustained = rate;
   }
   return { path, p50, p99, sustained };

@@ -69,11 +69,9 @@ export const MUTANTS = [
   // Autoscaling.
   { name: 'never-scales-to-zero', description: 'The autoscaler never scales a revision below one pod', mustFail: ['SERVING.SCALE.TO-ZERO'] },
   { name: 'ignores-max-scale', description: 'The autoscaler ignores autoscaling.knative.dev/max-scale', mustFail: ['SERVING.SCALE.MAX-SCALE'] },
-  // TEMP(autoscaling) begin
   { name: 'ignores-min-scale', description: 'The autoscaler ignores autoscaling.knative.dev/min-scale', mustFail: ['SERVING.SCALE.MIN-SCALE'] },
   { name: 'slow-scale-up', description: 'The autoscaler scales up by at most one pod per stable window', mustFail: ['SERVING.SCALE.UP'] },
   { name: 'scales-down-early', description: 'The autoscaler scales down on the panic window: no stable-window delay after load drops', mustFail: ['SERVING.SCALE.DOWN'] },
-  // TEMP(autoscaling) end
   // Cold start, the activator and the queue-proxy.
   {
     name: 'slow-cold-start',

@@ -48,11 +48,11 @@ requirement('SERVING.SCALE.MAX-SCALE', async (ctx) => {
     // Requirement: load that wants twice max-scale.
     const { facts, shortfall } = await offerLoad(run, 'over-max-scale', [{ rate, seconds: Math.ceil(bound.seconds + 1) }]);
     const x = o.extremes(facts.startMs, facts.endMs);
-    const measured = round2(concurrencyOver(facts.records, facts.startMs, facts.endMs));
+    const measured = round2(concurrencyOver(facts.records, facts.startMs, facts.endMs, HOLD_MS));
     log.observe('most live pods under load', x.maxPods, { bound: `<= ${MAX_SCALE}` });
     log.observe('most ready pods under load', x.maxReady, { bound: `<= ${MAX_SCALE}` });
     log.observe('most pods desired under load', x.maxDesired);
-    log.observe('measured concurrency under load', measured, { bound: `wants ${podsFor(measured, perPod)} pods` });
+    log.observe('concurrency the load imposed (held by the probe)', measured, { bound: `wants ${podsFor(measured, perPod)} pods` });
     run.data.result = { maxPods: x.maxPods, maxReady: x.maxReady, maxDesired: x.maxDesired, measuredConcurrency: measured };
 
     const over = Math.max(x.maxPods, x.maxReady);

@@ -95,23 +95,30 @@ export function loadFacts(r: LoadResult): LoadFacts {
   };
 }
 
-/** The average number of requests in flight over [fromMs, toMs), from the records. */
-export function concurrencyOver(records: readonly RequestRecord[], fromMs: number, toMs: number): number {
+/**
+ * The average number of requests in flight over [fromMs, toMs), from the records: as the client saw them
+ * (each from its start to its end), or with `holdMs`, each for at most the probe's hold from its start --
+ * the concurrency the load imposes on the platform at the least, whatever the client's own delays (a
+ * load generator short of CPU sees every request longer than the platform does).
+ */
+export function concurrencyOver(records: readonly RequestRecord[], fromMs: number, toMs: number, holdMs?: number): number {
   if (toMs <= fromMs) return 0;
   let busy = 0;
   for (const [end, dur] of records) {
     const start = end - dur;
-    busy += Math.max(0, Math.min(end, toMs) - Math.max(start, fromMs));
+    const until = holdMs === undefined ? end : start + Math.min(dur, holdMs);
+    busy += Math.max(0, Math.min(until, toMs) - Math.max(start, fromMs));
   }
   return busy / (toMs - fromMs);
 }
 
-/** Per-second concurrency and request starts as [t, concurrency, starts], t relative to `t0Ms`. */
-export function concurrencySeries(records: readonly RequestRecord[], t0Ms: number, fromMs: number, toMs: number): [number, number, number][] {
-  const out: [number, number, number][] = [];
+/** Per second: [t, in flight as the client saw it, in flight for at most the hold, requests started], t relative to `t0Ms`. */
+export function concurrencySeries(records: readonly RequestRecord[], t0Ms: number, fromMs: number, toMs: number): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
   for (let a = fromMs; a < toMs; a += 1000) {
+    const b = Math.min(toMs, a + 1000);
     const starts = records.filter(([end, dur]) => end - dur >= a && end - dur < a + 1000).length;
-    out.push([round2((a - t0Ms) / 1000), round2(concurrencyOver(records, a, Math.min(toMs, a + 1000))), starts]);
+    out.push([round2((a - t0Ms) / 1000), round2(concurrencyOver(records, a, b)), round2(concurrencyOver(records, a, b, HOLD_MS)), starts]);
   }
   return out;
 }

@@ -208,7 +208,9 @@ export class ScaleObserver {
   /** The timeline as one compact line: `t:desired/actual/ready` per change, `-` where unknown. */
   compact(fromMs = this.t0, maxEntries = 40): string {
     const from = this.rel(fromMs);
-    const list = this.timeline.filter((e) => e[0] >= from - 1e-9);
+    // The state in force at `from`, then every change after it.
+    const before = this.timeline.filter((e) => e[0] < from).at(-1);
+    const list = [...(before ? [before] : []), ...this.timeline.filter((e) => e[0] >= from)];
     const shown = list.length > maxEntries ? [...list.slice(0, maxEntries / 2), undefined, ...list.slice(-maxEntries / 2)] : list;
     const f = (v: number | null) => (v === null ? '-' : String(v));
     return shown.map((e) => (e ? `${e[0].toFixed(1)}s:${f(e[1])}/${f(e[2])}/${e[3]}` : '...')).join(' ');

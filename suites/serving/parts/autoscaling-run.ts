@@ -162,9 +162,9 @@ export interface OfferedLoad {
  * what the load did in the artifact: rates, status and pod counts, and the concurrency it offered per
  * second (the metric the KPA scales on, as the client saw it).
  *
- * With `until`, one phase runs as consecutive k6 runs of `chunkSeconds` (each starts as the previous ends,
- * a fraction of a second apart) and stops after the first chunk at whose end `stop()` holds: a load whose
- * needed length is only known as it runs. The records of all chunks are judged together.
+ * With `until`, one phase runs as consecutive k6 runs of `chunkSeconds`, each started as the previous
+ * one's arrivals end, and no further run starts once `stop()` holds: a load whose needed length is only
+ * known as it runs. The records of all runs are judged together.
  */
 export async function offerLoad(
   run: ScaleRun, name: string, phases: { rate: number; seconds: number }[], until?: { chunkSeconds: number; stop: () => boolean },
@@ -182,12 +182,20 @@ export async function offerLoad(
   } else {
     const [phase] = phases;
     if (!phase || phases.length !== 1) throw new Error('offerLoad: a chunked load has exactly one phase');
+    // Each run starts when the previous one's arrivals end (not when its last responses are in), so that
+    // the arrivals go on without a gap but for k6's start-up jitter.
+    const startedMs = Date.now();
+    const running: Promise<void>[] = [];
     for (let done = 0, k = 1; done < phase.seconds; k++) {
+      if (k > 1) {
+        await o.sleep(startedMs + done * 1000 - Date.now());
+        if (until.stop() || ctx.signal.aborted) break;
+      }
       const seconds = Math.min(until.chunkSeconds, phase.seconds - done);
-      await runOne(`${name}-${k}`, [{ rate: phase.rate, seconds }]);
+      running.push(runOne(`${name}-${k}`, [{ rate: phase.rate, seconds }]));
       done += seconds;
-      if (until.stop()) break;
     }
+    await Promise.all(running);
   }
   const records = parts.flatMap((p) => p.facts.records);
   const sum = (f: (p: (typeof parts)[number]) => number) => parts.reduce((n, p) => n + f(p), 0);
@@ -220,7 +228,7 @@ export async function offerLoad(
   run.data[name] = {
     phases, ...(until ? { chunkSeconds: until.chunkSeconds, runs: parts.length } : {}), holdMs: HOLD_MS, requests, achievedRate: round2(achievedRate),
     droppedIterations, statusCounts: facts.statusCounts, answeredByPod: facts.pods, shortfall: shortfall ?? null,
-    concurrencyColumns: ['t', 'requests in flight (mean over the second)', 'requests started'],
+    concurrencyColumns: ['t', 'requests in flight at the client (mean over the second)', 'requests in flight for at most the hold (the load on the platform)', 'requests started'],
     concurrency: Number.isFinite(facts.startMs) ? concurrencySeries(facts.records, o.t0, facts.startMs, facts.endMs) : [],
   };
   return { facts, requests, achievedRate, droppedIterations, shortfall };
