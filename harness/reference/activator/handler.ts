@@ -10,6 +10,7 @@ import type { KRevision } from '../serving/types.ts';
 import { revisionSettings, splitDest } from './backends.ts';
 import type { ConcurrencyReporter } from './concurrency-reporter.ts';
 import { RevisionGone, type Throttlers } from './throttlers.ts';
+import { ClientGone, RequestTimeout, reply } from '../queue-proxy/reply.ts';
 
 /** At most one poke per revision in this long: a burst at zero is one scale-from-zero signal, not thousands. */
 export const POKE_INTERVAL_MS = 1000;
@@ -29,14 +30,6 @@ export interface HandlerDeps {
   log: (line: string) => void;
 }
 
-class RequestTimeout extends Error {}
-class ClientGone extends Error {}
-
-function reply(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) + 1 });
-  res.end(`${text}\n`);
-}
 
 const header = (req: IncomingMessage, name: string): string => {
   const v = req.headers[name];

@@ -8,6 +8,7 @@ import { ACTIVATOR_NAME, PROXY_HEADER, userRequestHeaders } from './headers.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { RequestStats } from './request-stats.ts';
 import { POLL_TIMEOUT_MS, UserContainerProbe } from './user-probe.ts';
+import { ClientGone, RequestTimeout, reply } from './reply.ts';
 
 export interface QueueProxy {
   /** Where traffic and health checks are served (QUEUE_SERVING_PORT). */
@@ -27,14 +28,6 @@ export interface QueueProxyOptions {
   now?: () => number;
 }
 
-class RequestTimeout extends Error {}
-class ClientGone extends Error {}
-
-function reply(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) + 1 });
-  res.end(`${text}\n`);
-}
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
