@@ -77,6 +77,14 @@ export function parseGoDurationSeconds(text: string): number {
   return s.startsWith('-') ? -total : total;
 }
 
+/** Go's strconv.ParseBool, as Knative reads enable-scale-to-zero. */
+function goBool(key: string, raw: string): boolean {
+  const text = raw.trim();
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
+  throw new Error(`config-autoscaler ${key}: not a boolean: "${raw}"`);
+}
+
 function parseNumber(key: string, raw: string): number {
   const n = Number(raw.trim());
   if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`config-autoscaler ${key}: not a number: "${raw}"`);
@@ -114,7 +122,7 @@ export async function readAutoscalerSettings(cluster: Cluster): Promise<ReadSett
     containerConcurrencyTargetDefault: num('container-concurrency-target-default'),
     panicWindowPercentage: num('panic-window-percentage'),
     panicThreshold: num('panic-threshold-percentage') / 100,
-    enableScaleToZero: get('enable-scale-to-zero').trim().toLowerCase() === 'true',
+    enableScaleToZero: goBool('enable-scale-to-zero', get('enable-scale-to-zero')),
     targetBurstCapacity: num('target-burst-capacity'),
     initialScale: num('initial-scale'),
     maxScaleLimit: num('max-scale-limit'),
