@@ -8,6 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { reuseConnections } from './controllers/connections.ts';
 import { requireBinaries, MissingToolsError } from '../tools/resolve.ts';
 import { REFERENCE_BINARIES } from './launch.ts';
 import { startControlPlane, NODE_NAME } from './controlplane/controlplane.ts';
@@ -67,7 +68,7 @@ try {
   });
   stops.push(() => cp.stop());
   const kc = (file: string) => {
-    const k = new KubeConfig();
+    const k = reuseConnections(new KubeConfig());
     k.loadFromFile(file);
     return k;
   };

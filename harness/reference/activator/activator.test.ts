@@ -10,6 +10,7 @@ import { QUEUE_SERVING_PORT, type ActivatorStat, type AutoscalerLink } from '../
 import { REVISIONS } from '../serving/resources.ts';
 import type { KRevision } from '../serving/types.ts';
 import { startActivator, type Activator, type InformerSource } from './index.ts';
+import { PROBE_FREQUENCY_MS, REFUSED_RETRY_MS } from './probe.ts';
 import { FakeInformerSet, pod, revision, type FakeInformer } from './testing/fake-informers.ts';
 
 /**
@@ -78,17 +79,26 @@ async function startEnv(mutants: string[] = []): Promise<Env> {
 
 interface FakePod {
   ip: string;
+  /** Requests other than probes. */
   seen: IncomingHttpHeaders[];
+  /** The activator's probes (`K-Network-Probe: queue`). */
+  probes: IncomingHttpHeaders[];
+  /** Whether a probe passes (200 `queue`); 503 otherwise. */
+  probeReady: boolean;
   maxInflight: () => number;
 }
 
-/** A stand-in queue-proxy on a pod address: answers after `delayMs` with the pod's IP. */
-async function fakePod(delayMs = 0): Promise<FakePod> {
-  const ip = network.allocate();
+/** A stand-in queue-proxy on a pod address: answers after `delayMs` with the pod's IP; probes pass once `probeReady`. */
+async function fakePod(delayMs = 0, ip = network.allocate()): Promise<FakePod> {
   const seen: IncomingHttpHeaders[] = [];
   let inflight = 0;
   let max = 0;
   const server: Server = createServer((req, res) => {
+    if (req.headers['k-network-probe'] !== undefined) {
+      fake.probes.push(req.headers);
+      res.writeHead(fake.probeReady ? 200 : 503, { 'content-type': 'text/plain' }).end(fake.probeReady ? 'queue' : '');
+      return;
+    }
     seen.push(req.headers);
     inflight++;
     max = Math.max(max, inflight);
@@ -102,7 +112,8 @@ async function fakePod(delayMs = 0): Promise<FakePod> {
     server.close(() => r());
     server.closeAllConnections();
   }));
-  return { ip, seen, maxInflight: () => max };
+  const fake: FakePod = { ip, seen, probes: [], probeReady: false, maxInflight: () => max };
+  return fake;
 }
 
 interface Answer {
@@ -157,6 +168,9 @@ describe('activator', () => {
     env.pods.set(pod(NS, 'cold-pod', 'cold-00001', { ip: p.ip, ready: false }));
     await sleep(300);
     expect(p.seen).toHaveLength(0);
+    // ... and probed, as Knative's activator probes a revision's pods that are not ready yet.
+    expect(p.probes.length).toBeGreaterThanOrEqual(2);
+    expect(p.probes[0]).toMatchObject({ 'k-network-probe': 'queue', 'user-agent': 'Knative-Activator-Probe' });
     env.pods.set(pod(NS, 'cold-pod', 'cold-00001', { ip: p.ip, ready: true }));
     const res = await pending;
     expect(res.status).toBe(200);
@@ -165,6 +179,45 @@ describe('activator', () => {
     expect(p.seen[0]).toMatchObject({ 'k-proxy-request': 'activator', 'k-original-host': 'hello.ns.example.com', host: `${p.ip}:8012` });
     expect(p.seen[0]).not.toHaveProperty('knative-serving-revision');
     expect(p.seen[0]).not.toHaveProperty('knative-serving-namespace');
+  });
+
+  it('sends a held request to a pod whose queue-proxy passes its probe, before Kubernetes says Ready', async () => {
+    env.revisions.set(revision(NS, 'probed-00001'));
+    const pending = send(env, 'probed-00001');
+    const p = await fakePod();
+    env.pods.set(pod(NS, 'probed-pod', 'probed-00001', { ip: p.ip, ready: false }));
+    await sleep(100);
+    expect(p.seen).toHaveLength(0);
+    const t0 = Date.now();
+    p.probeReady = true;
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(p.ip);
+    expect(Date.now() - t0).toBeLessThan(PROBE_FREQUENCY_MS + 150); // the next probe
+    // Ready in the API, then not: probed again before it takes another request.
+    env.pods.set(pod(NS, 'probed-pod', 'probed-00001', { ip: p.ip, ready: true }));
+    p.probeReady = false;
+    env.pods.set(pod(NS, 'probed-pod', 'probed-00001', { ip: p.ip, ready: false }));
+    const again = send(env, 'probed-00001');
+    await sleep(100);
+    expect(p.seen).toHaveLength(1);
+    p.probeReady = true;
+    expect((await again).status).toBe(200);
+    expect(p.seen).toHaveLength(2);
+  });
+
+  it('probes a pod whose queue-proxy does not listen yet every 10 ms', async () => {
+    env.revisions.set(revision(NS, 'early-00001'));
+    const pending = send(env, 'early-00001');
+    const ip = network.allocate(); // the pod has its IP; its queue-proxy is still starting
+    env.pods.set(pod(NS, 'early-pod', 'early-00001', { ip, ready: false }));
+    await sleep(150);
+    const t0 = Date.now();
+    const p = await fakePod(0, ip);
+    p.probeReady = true;
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(REFUSED_RETRY_MS + 100);
   });
 
   it('reports per revision every interval, then zeros once, then nothing', async () => {
@@ -234,11 +287,8 @@ describe('activator', () => {
       { log: () => undefined },
     );
     cleanups.push(() => qp.drain());
+    // Never Ready in the API: the activator's own probe, held by the queue-proxy until the probe listens, lets it through.
     env.pods.set(pod(NS, 'real-pod', 'real-00001', { ip, ready: false }));
-    // What the kubelet does: the queue-proxy's readiness probe, then Ready in the pod's status.
-    const ready = await fetch(`http://${ip}:8012/`, { headers: { 'k-network-probe': 'queue' }, signal: AbortSignal.timeout(10_000) });
-    expect(ready.status).toBe(200);
-    env.pods.set(pod(NS, 'real-pod', 'real-00001', { ip, ready: true }));
     const res = await pending;
     expect(res.status).toBe(200);
     const body = (await res.json()) as { revision: string; host: string; headers: Record<string, string> };

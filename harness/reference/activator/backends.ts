@@ -20,12 +20,26 @@ export function revisionOf(pod: V1Pod): string | undefined {
   return pod.metadata?.labels?.[LABEL.revision];
 }
 
-/** The queue-proxies (podIP:8012) of a revision's pods that are Ready, have an IP and are not terminating. */
-export function readyDests(pods: readonly V1Pod[], revision: string): string[] {
+/** A pod of a revision that may take traffic: its queue-proxy (`podIP:8012`), and whether Kubernetes says it is Ready. */
+export interface PodDest {
+  /** The pod's UID (its IP may be given to a new pod once it is gone). */
+  uid: string;
+  dest: string;
+  ready: boolean;
+}
+
+/**
+ * The pods of a revision with an IP that are not terminating, as Knative's activator reads a revision's
+ * private Endpoints: ready and not-ready addresses.
+ */
+export function revisionDests(pods: readonly V1Pod[], revision: string): PodDest[] {
   return pods
     .filter((p) => revisionOf(p) === revision && !p.metadata?.deletionTimestamp && p.status?.podIP)
-    .filter((p) => isTrue(p.status?.conditions as Condition[] | undefined, 'Ready'))
-    .map((p) => `${p.status!.podIP!}:${QUEUE_SERVING_PORT}`);
+    .map((p) => ({
+      uid: p.metadata?.uid ?? p.metadata?.name ?? '',
+      dest: `${p.status!.podIP!}:${QUEUE_SERVING_PORT}`,
+      ready: isTrue(p.status?.conditions as Condition[] | undefined, 'Ready'),
+    }));
 }
 
 /** `host:port` -> its parts. */

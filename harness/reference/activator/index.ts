@@ -9,6 +9,7 @@ import { REVISIONS } from '../serving/resources.ts';
 import type { KRevision } from '../serving/types.ts';
 import { ConcurrencyReporter, REPORT_INTERVAL_MS } from './concurrency-reporter.ts';
 import { activatorHandler } from './handler.ts';
+import { httpPodProber, type PodProber } from './probe.ts';
 import { Throttlers } from './throttlers.ts';
 
 /** Where the activator gets its informers: the reference's InformerSet, or a fake one in tests. */
@@ -25,6 +26,8 @@ export interface ActivatorOptions {
   log: (line: string) => void;
   /** How often stats go to the autoscaler (default 1000 ms, Knative's). */
   reportIntervalMs?: number;
+  /** Probes a not-ready pod's queue-proxy (default: Knative's HTTP probe, `httpPodProber`). */
+  probe?: PodProber;
 }
 
 export interface Activator {
@@ -42,11 +45,14 @@ export interface Activator {
 export async function startActivator(opts: ActivatorOptions): Promise<Activator> {
   const revisions = opts.informers.get<KRevision>(REVISIONS);
   const pods = opts.informers.get<V1Pod>(PODS);
-  const throttlers = new Throttlers(revisions, pods, opts.defects.has('ignores-container-concurrency'));
+  // Kept-alive connections to the queue-proxies, for probes and requests alike.
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 1024 });
+  const throttlers = new Throttlers(revisions, pods, {
+    ignoreContainerConcurrency: opts.defects.has('ignores-container-concurrency'), probe: opts.probe ?? httpPodProber(agent),
+  });
   await Promise.all([revisions.start(), pods.start()]);
 
   const reporter = new ConcurrencyReporter((stat) => opts.autoscaler.report(stat));
-  const agent = new Agent({ keepAlive: true, maxFreeSockets: 1024 });
   const server = createServer(
     activatorHandler({ revisions, throttlers, reporter, autoscaler: opts.autoscaler, defects: opts.defects, agent, log: opts.log }),
   );

@@ -5,6 +5,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { reuseConnections } from '../controllers/connections.ts';
 
 /** A client for one identity, from its kubeconfig file. */
 export interface Client {
@@ -15,7 +16,7 @@ export interface Client {
 }
 
 export function clientFor(kubeconfigFile: string): Client {
-  const config = new KubeConfig();
+  const config = reuseConnections(new KubeConfig());
   config.loadFromFile(kubeconfigFile);
   return { config, core: config.makeApiClient(CoreV1Api), user: config.getCurrentUser()?.name ?? 'unknown' };
 }

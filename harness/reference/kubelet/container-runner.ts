@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { startProcess, type ManagedProcess } from '../process/spawn.ts';
+import { cacheRoot } from '../../tools/cache.ts';
 import { kubeTime } from './api.ts';
 import { buildContainerEnv, containerArgv } from './container-env.ts';
 import { exitCodeOf, type ContainerStateJson, type ContainerStatusJson, type TerminatedJson } from './container-status.ts';
@@ -63,6 +64,19 @@ export interface ContainerRunner {
 }
 
 export const BACKOFF = { initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000 };
+
+/** Where Node programs of the catalog keep Node's compile cache: the per-user cache, shared by every reference. */
+export const NODE_COMPILE_CACHE_DIR = join(cacheRoot(), 'node-compile-cache');
+
+/**
+ * A Node program of the catalog (`{node}`) runs with Node's compile cache (`NODE_COMPILE_CACHE`, unless its
+ * `env` names one): the stand-in for an image that ships its code compiled. Without it every container start
+ * strips its TypeScript again, which loads the TypeScript stripper: ~40 ms of CPU per process.
+ */
+export function withCompileCache(program: string, env: Record<string, string>): Record<string, string> {
+  if (program !== process.execPath || env.NODE_COMPILE_CACHE !== undefined) return env;
+  return { ...env, NODE_COMPILE_CACHE: NODE_COMPILE_CACHE_DIR };
+}
 
 export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunner {
   const { pod, container } = o;
@@ -137,7 +151,9 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
 
   const launch = () => {
     const workload = o.workload!;
-    const env = buildContainerEnv({ pod, container, podIP: o.podIP, hostIP: o.hostIP, bindAddressEnv: workload.bindAddressEnv });
+    const env = buildContainerEnv({
+      pod, container, podIP: o.podIP, hostIP: o.hostIP, bindAddressEnv: workload.bindAddressEnv,
+    });
     if (!env.ok) {
       state = { waiting: { reason: 'CreateContainerConfigError', message: env.message } };
       event({ type: 'Warning', reason: 'Failed', message: `Error: ${env.message}` });
@@ -150,7 +166,7 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
     try {
       appendFileSync(logFile, `--- ${startedAt} gauntlet kubelet: starting ${JSON.stringify([program, ...args])}\n`);
       p = startProcess(`${meta.namespace}/${meta.name}/${container.name}`, program, {
-        args, env: env.env, cwd: dirname(o.catalogFile), logFile, parentDeathSignal: 'KILL',
+        args, env: withCompileCache(program, env.env), cwd: dirname(o.catalogFile), logFile, parentDeathSignal: 'KILL',
       });
     } catch (e) {
       const message = `could not start ${program}: ${(e as Error).message}`;

@@ -182,8 +182,12 @@ describe('process kubelet with a real control plane', () => {
     const pidsBefore = kubelet!.pids();
     const victimName = victim.metadata!.name!;
     await core.deleteNamespacedPod({ name: victimName, namespace: ns });
-    await watchUntil<V1Pod, true>(`deletion of ${victimName}`, podsPath, { fieldSelector: `metadata.name=${victimName}` }, (_, e) =>
-      e.type === 'DELETED' ? true : undefined);
+    // Polled, not watched: the kubelet may stop the pod and delete the object before a watch is established.
+    const deadline = Date.now() + WAIT_MS;
+    while (await core.readNamespacedPod({ name: victimName, namespace: ns }).then(() => true, (e: unknown) => (e as { code?: number }).code !== 404)) {
+      if (Date.now() > deadline) throw new Error(`${victimName} was not deleted within ${WAIT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(await refused(url)).toBe(true);
     const gone = pidsBefore.filter((p) => !kubelet!.pids().includes(p));
     expect(gone).toHaveLength(1);

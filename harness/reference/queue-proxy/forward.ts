@@ -1,4 +1,4 @@
-import { request, type Agent, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { Agent, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { endToEndRaw } from './headers.ts';
 
 export interface ForwardOptions {
@@ -18,6 +18,9 @@ export interface ForwardOptions {
  * request (never connected), or saw an idempotent, body-less one on a reused connection that failed.
  */
 export type ForwardOutcome = { kind: 'relayed' } | { kind: 'failed'; error: Error; retryable: boolean };
+
+// Not `import { request } from 'node:http'`: see queue-proxy.ts.
+const { request } = process.getBuiltinModule('node:http');
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 

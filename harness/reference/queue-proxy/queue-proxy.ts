@@ -1,4 +1,4 @@
-import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Breaker, QueueFullError, queueDepthFor, type Release } from './breaker.ts';
 import type { QueueConfig } from './config.ts';
@@ -28,6 +28,13 @@ export interface QueueProxyOptions {
   now?: () => number;
 }
 
+
+/**
+ * Built-in modules come through process.getBuiltinModule, not `import`: an ESM import of node:http makes a
+ * namespace of every export, and reading its lazy ones (WebSocket, ...) loads undici with TLS, HTTP/2 and
+ * zlib, ~30 ms of CPU on every start of every pod (queue-proxy and activator share these modules).
+ */
+const { Agent, createServer } = process.getBuiltinModule('node:http');
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {

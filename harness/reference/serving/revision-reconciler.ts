@@ -1,4 +1,4 @@
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { V1Deployment, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import type { Lister } from '../controllers/runtime/informer.ts';
 import { splitKey } from '../controllers/runtime/controller.ts';
 import { conditionOf, setCondition, summarise, type Condition } from '../controllers/conditions.ts';
@@ -15,8 +15,25 @@ const FATAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBac
 const PROBE_PERIOD = { 'reference.gauntlet.dev/probe-period-ms': '100' };
 
 export interface PodAutoscalerView {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: V1OwnerReference[] };
+  spec?: unknown;
   status?: { conditions?: Condition[]; desiredScale?: number; actualScale?: number };
+}
+
+/**
+ * Whether the PodAutoscaler must be applied: it does not exist, or differs from what the revision wants in its
+ * spec, owner, or one of the labels and annotations it gives it. Applying an unchanged object is not free: a
+ * server-side apply costs the API server as much as a write, and a revision is reconciled on every change of
+ * its pods, Deployment and PA (five times in a cold start), as Knative's reconciler also compares first.
+ */
+export function podAutoscalerNeedsApply(current: PodAutoscalerView | undefined, want: ReturnType<typeof podAutoscaler>): boolean {
+  if (!current) return true;
+  const has = (have: Record<string, string> | undefined, wanted: Record<string, string> | undefined) =>
+    Object.entries(wanted ?? {}).every(([k, v]) => have?.[k] === v);
+  return !semanticEqual(current.spec, want.spec)
+    || !semanticEqual(current.metadata?.ownerReferences, want.metadata?.ownerReferences)
+    || !has(current.metadata?.labels, want.metadata?.labels)
+    || !has(current.metadata?.annotations, want.metadata?.annotations);
 }
 
 /**
@@ -39,7 +56,8 @@ export function revisionReconciler(client: ControllerClient, defects: Defects, i
       await client.createIfMissing(deployment);
     }
     const config = listers.configurations.get(rev.metadata?.labels?.[LABEL.configuration] ?? '', namespace);
-    await client.apply(podAutoscaler(rev, reachability(rev, listers.routes.list(namespace), config)));
+    const wantPa = podAutoscaler(rev, reachability(rev, listers.routes.list(namespace), config));
+    if (podAutoscalerNeedsApply(listers.podAutoscalers.get(name, namespace), wantPa)) await client.apply(wantPa);
 
     const pa = listers.podAutoscalers.get(name, namespace);
     const pods = listers.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL.revision] === name);
