@@ -6,7 +6,8 @@ import PlainSummary from './harness/testing/plain-summary.ts';
 // The suites under suites/ are not tests of this project: `gauntlet run` runs them.
 export default defineConfig({
   test: {
-    include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts'],
+    // Unit tests of the suites' parts too (suites/**/*.test.ts); the suites' own *.spec.ts files are not matched.
+    include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts', 'suites/**/*.test.ts'],
     exclude: ['node_modules/**', 'reports/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

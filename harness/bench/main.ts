@@ -12,11 +12,16 @@ import { describeMachine } from './machine.ts';
 import { writeSection } from './markdown.ts';
 import { benchLoad } from './load.ts';
 import { benchServing } from './serving.ts';
+import { benchSuites } from './suites.ts';
+import { benchMesh } from './mesh.ts';
 import type { BenchContext } from './context.ts';
 
-const BENCHES: Record<string, { title: string; run: (b: BenchContext) => Promise<string> }> = {
+/** `ownReference: false`: the bench starts what it measures itself (the suites bench runs the CLI, which starts references). */
+const BENCHES: Record<string, { title: string; run: (b: BenchContext) => Promise<string>; ownReference?: false }> = {
   load: { title: 'Load generation: requested vs achieved arrival rate (k6)', run: benchLoad },
   serving: { title: 'Reference serving: cold start, gateway and activator overhead, floors', run: benchServing },
+  mesh: { title: 'Mesh: the cost of sidecars, plaintext and mTLS', run: benchMesh },
+  suites: { title: 'Suite run time and agreement of consecutive runs', run: benchSuites, ownReference: false },
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -29,12 +34,22 @@ const progress = (line: string) => console.error(`[bench] ${line}`);
 const outDir = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
 const machine = describeMachine();
 progress(`machine: ${machine}`);
-const ref = await launchReference({ logDir: join(outDir, 'reference-logs'), progress });
+const selected = names.length > 0 ? names : Object.keys(BENCHES);
+const needsReference = selected.some((n) => BENCHES[n]!.ownReference !== false);
+const ref = needsReference ? await launchReference({ logDir: join(outDir, 'reference-logs'), progress }) : undefined;
 try {
-  const cluster = new Cluster(loadKubeconfig(ref.kubeconfig), 'default');
-  for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
+  const cluster = ref ? new Cluster(loadKubeconfig(ref.kubeconfig), 'default') : undefined;
+  const context: BenchContext = {
+    get cluster() {
+      if (!cluster) throw new Error('this bench starts its own targets: it has no shared reference');
+      return cluster;
+    },
+    outDir,
+    progress,
+  };
+  for (const name of selected) {
     const bench = BENCHES[name]!;
-    const body = await bench.run({ cluster, outDir, progress });
+    const body = await bench.run(context);
     if (process.env.GAUNTLET_BENCH_QUICK === '1') {
       console.log(body);
       continue;
@@ -43,6 +58,6 @@ try {
     progress(`${name}: written to BENCHMARKS.md`);
   }
 } finally {
-  await ref.stop();
+  await ref?.stop();
   rmSync(outDir, { recursive: true, force: true });
 }

@@ -34,7 +34,7 @@ describe('gauntlet run against the reference', () => {
     expect(junit).toContain('SERVING.READY.BASIC');
     expect(existsSync(join(dir, 'reference-logs', 'kube-apiserver.log'))).toBe(true);
     expect(r.stdout).toMatch(/pass\s+MUST\s+SERVING\.READY\.BASIC/);
-  }, 400_000);
+  }, 900_000);
 
   for (const mutant of (MUTANTS as readonly Mutant[]).filter((m) => m.mustFail.length > 0)) {
     const spec = mutant.provenWith === undefined ? mutant.name : `${mutant.name}=${mutant.provenWith}`;

@@ -81,6 +81,8 @@ export async function runLoad(input: LoadSpec, opts: RunLoadOptions): Promise<Lo
   const env: Record<string, string> = {
     GAUNTLET_LOAD_CONFIG: configFile,
     K6_NO_USAGE_REPORT: 'true',
+    // k6 (Go) honours the proxy variables: only the spec's proxy, never one inherited from the environment.
+    HTTP_PROXY: spec.proxy ?? '', http_proxy: spec.proxy ?? '', HTTPS_PROXY: '', https_proxy: '', NO_PROXY: '', no_proxy: '',
     ...(files.dashboard
       ? { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: files.dashboard, K6_WEB_DASHBOARD_PERIOD: '1s', K6_WEB_DASHBOARD_HOST: '127.0.0.1', K6_WEB_DASHBOARD_PORT: '-1' }
       : {}),

@@ -34,6 +34,11 @@ export const LoadSpecSchema = z.strictObject({
   url: z.url({ protocol: /^http$/ }),
   /** The Host header, when it differs from the URL's host (a Knative Service's host through the gateway). */
   host: z.string().min(1).optional(),
+  /**
+   * An HTTP proxy k6 sends every request through (absolute-form), e.g. a mesh sidecar's outbound listener.
+   * Without it k6 uses none, whatever the environment says.
+   */
+  proxy: z.url({ protocol: /^http$/ }).optional(),
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH']).default('GET'),
   headers: z.record(headerName, z.string()).default({}),
   body: z.string().optional(),

@@ -74,7 +74,7 @@ try {
   };
   const platform = await startPlatform({
     controllers: kc(cp.kubeconfigs.controllers), controllersKubeconfig: cp.kubeconfigs.controllers,
-    nodeKubeconfig: cp.kubeconfigs.node, nodeName: NODE_NAME, ca: cp.ca, logDir, lockDir: join(cacheRoot(), 'locks'), envoy: binaries.envoy!,
+    nodeKubeconfig: cp.kubeconfigs.node, nodeName: NODE_NAME, ca: cp.ca, stateDir, logDir, lockDir: join(cacheRoot(), 'locks'), envoy: binaries.envoy!,
     defects: new Defects(mutants), progress, onStop: (stop) => stops.push(stop),
   });
   emit({

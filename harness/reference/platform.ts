@@ -19,6 +19,7 @@ import { publishGateway, GATEWAY } from './gateway/publish.ts';
 import { startActivator } from './activator/index.ts';
 import { startAutoscaler } from './autoscaler/controller.ts';
 import { initialScale } from './autoscaler/scaling.ts';
+import { startMeshControlPlane } from './mesh/controller.ts';
 
 export interface PlatformOptions {
   controllers: KubeConfig;
@@ -26,6 +27,8 @@ export interface PlatformOptions {
   nodeKubeconfig: string;
   nodeName: string;
   ca: Authority;
+  /** The reference's own scratch space, removed when it stops. */
+  stateDir: string;
   logDir: string;
   lockDir: string;
   /** Path of the pinned Envoy binary. */
@@ -54,14 +57,16 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   o.onStop(() => scheduler.stop());
   const network = reservePodNetwork(o.lockDir);
   o.onStop(() => Promise.resolve(network.close()));
+  const meshDir = join(o.stateDir, 'mesh');
   const kubelet = await startKubelet({
     nodeKubeconfig: o.nodeKubeconfig, controllersKubeconfig: o.controllersKubeconfig, nodeName: o.nodeName,
     network, logDir: o.logDir, workloads: loadWorkloadCatalog(), log: (m) => log(`[kubelet] ${m}`),
     podStartDelayMs: o.defects.value('slow-cold-start') ?? 0,
+    meshSidecarEnv: { GAUNTLET_MESH_DIR: meshDir, GAUNTLET_ENVOY: o.envoy },
   });
   o.onStop(() => kubelet.stop());
 
-  o.progress('starting controllers, autoscaler, activator and the Envoy gateway');
+  o.progress('starting controllers, autoscaler, activator, mesh control plane and the Envoy gateway');
   const informers = new InformerSet(o.controllers, log);
   const autoscaler = await startAutoscaler({ kubeconfig: o.controllers, informers, defects: o.defects, log: (m) => log(`[autoscaler] ${m}`) });
   o.onStop(() => autoscaler.stop());
@@ -76,6 +81,8 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
     informers, host: network.infraAddress(2), port: QUEUE_SERVING_PORT, autoscaler, defects: o.defects, log: (m) => log(`[activator] ${m}`),
   });
   o.onStop(() => activator.stop());
+  const mesh = await startMeshControlPlane({ kubeconfig: o.controllers, informers, meshDir, defects: o.defects, log: (m) => log(`[mesh] ${m}`) });
+  o.onStop(() => mesh.stop());
   await informers.start();
   o.onStop(async () => {
     await Promise.all(serving.controllers.map((c) => c.stop()));

@@ -6,8 +6,10 @@ import type { V1Container, V1EnvVar, V1Pod } from '@kubernetes/client-node';
  * - HOSTNAME = the pod's hostname, as container runtimes set it;
  * - the container's `env`, in order: `value` (with `$(VAR)` references to earlier entries expanded, `$$`
  *   escaping), and `valueFrom.fieldRef` for the downward API fields a kubelet supports;
- * - last the workload's bind-address variable = the pod IP (all pods share the host's loopback, so the
- *   program must bind its own address; it wins over a same-named `env` entry).
+ * - last the workload's bind-address variable = the pod IP, or the address the kubelet gives it instead
+ *   (all pods share the host's loopback, so the program must bind its own address; it wins over a
+ *   same-named `env` entry).
+ * Variables the kubelet adds for the pod's network (`networkEnv`) come before the container's `env`.
  * `configMapKeyRef`, `secretKeyRef`, `resourceFieldRef` and `envFrom` are not supported: marked optional
  * they are skipped, otherwise the container cannot start (`CreateContainerConfigError`), which a kubelet
  * also reports when it cannot resolve a reference. Service links (`*_SERVICE_HOST`) are not injected.
@@ -20,6 +22,9 @@ export interface EnvInput {
   podIP: string;
   hostIP: string;
   bindAddressEnv: string;
+  /** The address the program binds, when not the pod IP (a meshed pod's containers bind its local address). */
+  bindIP?: string;
+  networkEnv?: Readonly<Record<string, string>>;
   hostEnv?: NodeJS.ProcessEnv;
 }
 
@@ -76,6 +81,7 @@ export function buildContainerEnv(input: EnvInput): EnvResult {
     if (v !== undefined) env[name] = v;
   }
   env.HOSTNAME = input.pod.spec?.hostname ?? input.pod.metadata?.name ?? '';
+  Object.assign(env, input.networkEnv);
   const unsupportedFrom = (input.container.envFrom ?? []).find((f) => !(f.configMapRef ?? f.secretRef)?.optional);
   if (unsupportedFrom) {
     const what = unsupportedFrom.configMapRef ? `configMapRef ${unsupportedFrom.configMapRef.name}` : `secretRef ${unsupportedFrom.secretRef?.name ?? ''}`;
@@ -89,7 +95,7 @@ export function buildContainerEnv(input: EnvInput): EnvResult {
     defined[e.name] = v;
     env[e.name] = v;
   }
-  env[input.bindAddressEnv] = input.podIP;
+  env[input.bindAddressEnv] = input.bindIP ?? input.podIP;
   return { ok: true, env };
 }
 

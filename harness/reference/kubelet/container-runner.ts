@@ -41,6 +41,8 @@ export interface ContainerRunnerOptions {
   catalogFile: string;
   podIP: string;
   hostIP: string;
+  /** Where the program listens and is probed, when not the pod IP; and what the pod's network adds to its env. */
+  network?: { bindIP: string; env: Readonly<Record<string, string>> };
   logDir: string;
   /** SIGKILL after this long when a probe kills the container. */
   graceMs: number;
@@ -153,6 +155,7 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
     const workload = o.workload!;
     const env = buildContainerEnv({
       pod, container, podIP: o.podIP, hostIP: o.hostIP, bindAddressEnv: workload.bindAddressEnv,
+      ...(o.network ? { bindIP: o.network.bindIP, networkEnv: o.network.env } : {}),
     });
     if (!env.ok) {
       state = { waiting: { reason: 'CreateContainerConfigError', message: env.message } };
@@ -187,7 +190,7 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
     }
     started = !container.startupProbe;
     probes = startContainerProbes({
-      container, podIP: o.podIP, periodMs: o.probePeriodMs, event,
+      container, podIP: o.network?.bindIP ?? o.podIP, periodMs: o.probePeriodMs, event,
       onStarted: () => {
         started = true;
         changed();

@@ -32,6 +32,8 @@ export interface KubeletOptions {
   log?: (message: string) => void;
   /** Wait this long before starting each pod's containers (the `slow-cold-start` mutant); default 0. */
   podStartDelayMs?: number;
+  /** Given to mesh sidecar containers: where the mesh control plane writes their configuration, and the Envoy binary. */
+  meshSidecarEnv?: Readonly<Record<string, string>>;
 }
 
 export interface Kubelet {
@@ -74,6 +76,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     const runner = startPodRunner({
       pod, podIP: ip, hostIP: NODE_ADDRESS, catalog: opts.workloads, logDir: opts.logDir, events, status,
       ...(opts.podStartDelayMs ? { startDelayMs: opts.podStartDelayMs } : {}),
+      ...(opts.meshSidecarEnv ? { meshSidecarEnv: opts.meshSidecarEnv } : {}),
     });
     pods.set(key, { uid: pod.metadata?.uid ?? '', ip, ownsIp: !hostNetwork, runner, lastPod: pod, terminated: false });
   };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reservePodNetwork } from './pod-network.ts';
+import { podLocalAddress, reservePodNetwork } from './pod-network.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -93,7 +93,7 @@ describe('pod address allocation', () => {
 
   it('wraps around to released addresses when the block is used up', () => {
     const net = reservePodNetwork(dir);
-    const all = Array.from({ length: 255 * 254 }, () => net.allocate());
+    const all = Array.from({ length: 127 * 254 }, () => net.allocate());
     expect(() => net.allocate()).toThrow(/exhausted/);
     net.release(all[42]!);
     expect(net.allocate()).toBe(all[42]);
@@ -106,5 +106,18 @@ describe('pod address allocation', () => {
     net.release('127.99.1.1');
     expect(net.allocate()).toBe('127.16.1.1');
     net.close();
+  });
+});
+
+describe('podLocalAddress', () => {
+  it('maps a pod address to its twin in the upper half, distinct from every pod address', () => {
+    expect(podLocalAddress('127.16.1.1')).toBe('127.16.128.1');
+    expect(podLocalAddress('127.16.127.254')).toBe('127.16.254.254');
+  });
+
+  it('refuses addresses that are not pod addresses', () => {
+    expect(() => podLocalAddress('127.16.0.1')).toThrow(/not a pod address/);
+    expect(() => podLocalAddress('127.16.128.1')).toThrow(/not a pod address/);
+    expect(() => podLocalAddress('10.0.0.1')).toThrow(/not a pod address/);
   });
 });

@@ -14,7 +14,10 @@ import { processAlive } from '../../tools/process-alive.ts';
  * 127.0.0.53, which hosts use), and holds it with a lock file so that two references on one machine never
  * hand out the same address:
  * - `127.A.0.n` is infrastructure (the gateway and the like), see `infraAddress`;
- * - pods get `127.A.1.1` upward, see `allocate`.
+ * - pods get `127.A.1.1` .. `127.A.127.254`, see `allocate`;
+ * - each pod address has a twin in the upper half, `127.A.(B+127).C`, its *local address*: in a pod with a
+ *   mesh sidecar the sidecar owns the pod IP's ports and the pod's other containers bind the local address
+ *   (where a pod's network namespace would give them their own localhost), see `podLocalAddress`.
  */
 export interface PodNetwork {
   /** The first two octets, e.g. `127.23`. */
@@ -36,6 +39,19 @@ export interface PodNetwork {
  */
 export function defaultPodNetworkLockDir(): string {
   return join(cacheRoot(), 'locks');
+}
+
+/** Third octets 1..127 hold pod addresses, 128..254 their local twins. */
+const POD_ROWS = 127;
+
+/** The local twin of a pod address: `127.A.B.C` -> `127.A.(B+127).C`. */
+export function podLocalAddress(podIP: string): string {
+  const parts = podIP.split('.').map(Number);
+  const [a, b, c, d] = parts;
+  if (parts.length !== 4 || a !== 127 || b === undefined || c === undefined || d === undefined || c < 1 || c > POD_ROWS) {
+    throw new Error(`${podIP} is not a pod address of the reference's pod network (127.A.1-127.x)`);
+  }
+  return `127.${b}.${c + POD_ROWS}.${d}`;
 }
 
 export const FIRST_OCTET_MIN = 16;
@@ -126,15 +142,15 @@ function takeLock(lockFile: string): boolean {
 
 function addressBlock(prefix: string, lockFile: string): PodNetwork {
   const held = new Set<number>();
-  // Pod addresses are numbered 0.. over 127.A.1.1 .. 127.A.255.254 (no .0 or .255 in the last octet).
+  // Pod addresses are numbered 0.. over 127.A.1.1 .. 127.A.127.254 (no .0 or .255 in the last octet).
   const perRow = 254;
-  const size = 255 * perRow;
+  const size = POD_ROWS * perRow;
   let cursor = 0;
   const toIp = (i: number) => `${prefix}.${1 + Math.floor(i / perRow)}.${1 + (i % perRow)}`;
   const fromIp = (ip: string): number | undefined => {
     if (!ip.startsWith(`${prefix}.`)) return undefined;
     const [b, c] = ip.slice(prefix.length + 1).split('.').map(Number);
-    if (b === undefined || c === undefined || b < 1 || b > 255 || c < 1 || c > perRow) return undefined;
+    if (b === undefined || c === undefined || b < 1 || b > POD_ROWS || c < 1 || c > perRow) return undefined;
     return (b - 1) * perRow + (c - 1);
   };
   let closed = false;

@@ -5,6 +5,7 @@ import { containerFieldPath, type EventRecorder } from './events.ts';
 import { buildPodStatus, createConditionClock, timeString } from './pod-status.ts';
 import { PROBE_PERIOD_ANNOTATION } from './probes.ts';
 import type { PodRef, StatusWriter } from './status-writer.ts';
+import { podNetworkFor, type PodNetworking } from './pod-networking.ts';
 import type { WorkloadCatalog } from './workloads.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface PodRunnerOptions {
   status: StatusWriter;
   /** Wait this long before starting the pod's containers (the `slow-cold-start` mutant). */
   startDelayMs?: number;
+  /** The environment of a mesh sidecar container, beside what its pod spec gives it (where its configuration is). */
+  meshSidecarEnv?: Readonly<Record<string, string>>;
 }
 
 export interface PodRunner {
@@ -70,6 +73,7 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
     }));
   };
 
+  const networking: PodNetworking = podNetworkFor(o.pod, o.podIP, o.catalog, o.meshSidecarEnv ?? {});
   const runnerOf = (init: boolean) => (container: NonNullable<V1Pod['spec']>['containers'][number]): ContainerRunner => {
     const kind: ContainerKind = !init ? 'app' : container.restartPolicy === 'Always' ? 'sidecar' : 'init';
     const workload = o.catalog.find(container.image ?? '');
@@ -82,7 +86,7 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
     }
     return createContainerRunner({
       pod: o.pod, container, kind, podHasInitContainers: (o.pod.spec?.initContainers ?? []).length > 0, restartPolicy, workload, catalogFile: o.catalog.file, podIP: o.podIP, hostIP: o.hostIP,
-      logDir: o.logDir, graceMs, probePeriodMs: probePeriodMs(o.pod), events: o.events, onChange: sync,
+      logDir: o.logDir, graceMs, ...(networking.meshed ? { network: networking.of(container) } : {}), probePeriodMs: probePeriodMs(o.pod), events: o.events, onChange: sync,
     });
   };
   const initRunners = (o.pod.spec?.initContainers ?? []).map(runnerOf(true));

@@ -31,6 +31,11 @@ export interface Workload {
   /** The environment variable through which the program learns the pod IP to bind. */
   bindAddressEnv: string;
   description: string;
+  /**
+   * The mesh's sidecar proxy: a pod running it is meshed, the sidecar binds the pod IP and the pod's other
+   * containers bind the pod's local address (see `podLocalAddress`).
+   */
+  meshSidecar?: boolean;
   /** A stable stand-in for an image digest: `repository@sha256:` of the catalog entry. */
   imageID: string;
 }
@@ -56,6 +61,7 @@ const entrySchema = z.strictObject({
   description: z.string().min(1, 'must say what the workload is'),
   command: z.array(z.string().min(1, 'must not be empty')).min(1, 'must name a program'),
   bindAddressEnv: z.string().regex(ENV_NAME, 'must be an environment variable name'),
+  meshSidecar: z.boolean().optional(),
 });
 
 const catalogSchema = z.strictObject({ workloads: z.array(entrySchema) }).superRefine((c, ctx) => {

@@ -91,6 +91,21 @@ export const MUTANTS = [
     description: 'Neither the queue-proxy nor the activator enforces containerConcurrency',
     mustFail: ['SERVING.CONCURRENCY.HARD-LIMIT'],
   },
+  // The mesh: identity and mTLS, authorization, traffic policy.
+  { name: 'strict-accepts-plaintext', description: 'A workload under PeerAuthentication STRICT also accepts plaintext connections, as under PERMISSIVE', mustFail: ['MESH.MTLS.STRICT-REJECTS-PLAINTEXT'] },
+  { name: 'permissive-as-strict', description: 'PeerAuthentication PERMISSIVE refuses plaintext, as STRICT would', mustFail: ['MESH.MTLS.PERMISSIVE-ACCEPTS-BOTH'] },
+  { name: 'identity-not-forwarded', description: "Sidecars do not tell the workload its caller's identity (no x-forwarded-client-cert)", mustFail: ['MESH.MTLS.IDENTITY'] },
+  { name: 'foreign-ca-trusted', description: 'Sidecars accept client certificates from any CA, not only the mesh\'s', mustFail: ['MESH.MTLS.FOREIGN-CA-REJECTED', 'MESH.MTLS.STRICT-REJECTS-PLAINTEXT'] },
+  { name: 'certs-never-rotate', description: 'Workload certificates are issued once and never rotated: they expire', mustFail: ['MESH.MTLS.ROTATION'] },
+  { name: 'authz-ignored', description: 'AuthorizationPolicies are not enforced: sidecars have no RBAC filter', mustFail: ['MESH.AUTHZ.ALLOW', 'MESH.AUTHZ.DENY'] },
+  { name: 'ignores-header-match', description: 'VirtualService header matches are dropped: such routes match every request', mustFail: ['MESH.ROUTE.HEADER-MATCH'] },
+  { name: 'mesh-weights-skewed', description: 'VirtualService route weights move 5 percentage points from the last destination to the first', mustFail: ['MESH.ROUTE.WEIGHTS'] },
+  { name: 'fault-rate-halved', description: 'Every VirtualService fault percentage is halved', mustFail: ['MESH.FAULT.ABORT-RATE', 'MESH.FAULT.DELAY'] },
+  { name: 'retries-ignored', description: 'VirtualService retries (and Istio\'s default retry policy) are not applied', mustFail: ['MESH.RETRY.RECOVERS', 'MESH.RETRY.PER-TRY-TIMEOUT'] },
+  { name: 'timeout-ignored', description: 'VirtualService route timeouts are not applied', mustFail: ['MESH.TIMEOUT'] },
+  { name: 'mirror-ignored', description: 'VirtualService mirroring sends no copies', mustFail: ['MESH.MIRROR'] },
+  { name: 'no-overflow-limit', description: 'DestinationRule connection pool limits are not applied', mustFail: ['MESH.CIRCUIT.OVERFLOW'] },
+  { name: 'no-ejection', description: 'DestinationRule outlier detection is not applied: failing endpoints stay in rotation', mustFail: ['MESH.CIRCUIT.OUTLIER-EJECTION'] },
 ] as const satisfies readonly Mutant[];
 
 export type MutantName = (typeof MUTANTS)[number]['name'];

@@ -4,11 +4,13 @@ import { REFERENCE_CRDS } from '../crds/catalog.ts';
 import { KubeHttpError, kubeRequest, serverSideApply } from '../crds/kube-http.ts';
 import { validatedKinds } from './models.ts';
 import { MUTATE_PATH, VALIDATE_PATH } from './server.ts';
+import { INJECT_LABEL, INJECT_PATH, INJECTION_NAMESPACE_LABEL } from './istio-injection.ts';
 
 const FIELD_MANAGER = 'gauntlet-reference-webhook';
 const ADMISSION = '/apis/admissionregistration.k8s.io/v1';
 export const VALIDATING_CONFIGURATION = 'gauntlet-reference-validation';
 export const MUTATING_CONFIGURATION = 'gauntlet-reference-defaulting';
+export const INJECTOR_CONFIGURATION = 'istio-sidecar-injector';
 
 /** Webhook names as upstream registers them; they appear in every denial a user reads. */
 const VALIDATING_WEBHOOKS: Record<string, string> = {
@@ -80,6 +82,48 @@ export async function registerWebhooks(kc: KubeConfig, baseUrl: string, caPem: s
     },
     FIELD_MANAGER,
   );
+  await serverSideApply(
+    kc,
+    `${ADMISSION}/mutatingwebhookconfigurations/${INJECTOR_CONFIGURATION}`,
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: meta(INJECTOR_CONFIGURATION),
+      webhooks: injectionWebhooks(`${baseUrl}${INJECT_PATH}`, caBundle),
+    },
+    FIELD_MANAGER,
+  );
+}
+
+/**
+ * Istio's two injection webhooks and their selectors: a namespace labelled `istio-injection=enabled` injects
+ * every pod not labelled `sidecar.istio.io/inject=false`; elsewhere (no such namespace label) a pod labelled
+ * `sidecar.istio.io/inject=true` is injected.
+ */
+function injectionWebhooks(url: string, caBundle: string) {
+  const common = {
+    clientConfig: { url, caBundle },
+    rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }],
+    sideEffects: 'None',
+    admissionReviewVersions: ['v1'],
+    failurePolicy: 'Fail',
+    reinvocationPolicy: 'Never',
+    timeoutSeconds: 10,
+  };
+  return [
+    {
+      name: 'namespace.sidecar-injector.istio.io',
+      ...common,
+      namespaceSelector: { matchExpressions: [{ key: INJECTION_NAMESPACE_LABEL, operator: 'In', values: ['enabled'] }] },
+      objectSelector: { matchExpressions: [{ key: INJECT_LABEL, operator: 'NotIn', values: ['false'] }] },
+    },
+    {
+      name: 'object.sidecar-injector.istio.io',
+      ...common,
+      namespaceSelector: { matchExpressions: [{ key: INJECTION_NAMESPACE_LABEL, operator: 'DoesNotExist' }] },
+      objectSelector: { matchExpressions: [{ key: INJECT_LABEL, operator: 'In', values: ['true'] }] },
+    },
+  ];
 }
 
 const PROBE_PATH = '/apis/serving.knative.dev/v1/namespaces/default/routes';

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { mutateAdmission, validateAdmission, type AdmissionRequest, type AdmissionResponse } from './admission.ts';
+import { INJECT_PATH, injectAdmission } from './istio-injection.ts';
 
 export const VALIDATE_PATH = '/validate';
 export const MUTATE_PATH = '/mutate';
@@ -29,6 +30,7 @@ export interface RunningServer {
 const HANDLERS: Record<string, (r: AdmissionRequest) => AdmissionResponse> = {
   [VALIDATE_PATH]: validateAdmission,
   [MUTATE_PATH]: mutateAdmission,
+  [INJECT_PATH]: injectAdmission,
 };
 
 /** An HTTPS server answering AdmissionReview v1 on a port the OS picks. */

@@ -1,0 +1,53 @@
+/**
+ * Named defects of the outbound translation: each makes one Istio traffic-management promise false in a way a
+ * check can observe (see the mutant catalog for which requirement each one breaks).
+ */
+export interface OutboundMutants {
+  /** Weighted route destinations get 5 points of the total moved from the last one to the first. */
+  weightsSkewed?: boolean;
+  /** Every fault-injection percentage (delay and abort) is halved. */
+  faultRateHalved?: boolean;
+  /** No retry policy on any route: neither the VirtualService's nor Istio's default. */
+  retriesIgnored?: boolean;
+  /** DestinationRule connection-pool limits are not applied: the circuit breakers stay at Istio's unlimited defaults. */
+  noOverflowLimit?: boolean;
+  /** DestinationRule outlierDetection is dropped: failing endpoints are never ejected. */
+  noEjection?: boolean;
+  /** Header conditions of VirtualService matches are dropped, so the first such rule takes all its traffic. */
+  ignoresHeaderMatch?: boolean;
+  /** VirtualService mirror/mirrors are dropped. */
+  mirrorIgnored?: boolean;
+  /** The VirtualService's route `timeout` is not applied (requests wait for the upstream). */
+  timeoutIgnored?: boolean;
+}
+
+export interface OutboundOptions {
+  mutants?: OutboundMutants;
+  /** The cluster's DNS domain (default `cluster.local`). */
+  clusterDomain?: string;
+  /** Told about Istio features the translation leaves out (the resource is translated without them). */
+  warn?: (message: string) => void;
+}
+
+export const TYPE_URL = {
+  listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',
+  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
+  routeConfiguration: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
+  hcm: 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  fault: 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+  router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
+  httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  rawBuffer: 'type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer',
+  previousHosts: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
+  previousPriorities: 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig',
+} as const;
+
+/** The outbound listener's route configuration; istiod names its HTTP proxy's (all ports in one) the same. */
+export const OUTBOUND_ROUTE_NAME = 'http_proxy';
+export const FAULT_FILTER = 'envoy.filters.http.fault';
+
+/** An Istio percentage (0-100, fractions allowed) as Envoy's FractionalPercent, as istiod writes it (truncated). */
+export function fractionOfMillion(percent: number, halved = false): { numerator: number; denominator: 'MILLION' } {
+  const numerator = Math.trunc(percent * 10_000);
+  return { numerator: halved ? Math.floor(numerator / 2) : numerator, denominator: 'MILLION' };
+}

@@ -1,0 +1,33 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAuthority, issueCertificate, type Authority, type KeyPairPem } from '../../../controlplane/pki.ts';
+import type { ProxyFiles } from '../../layout.ts';
+import { rootCaResponse, workloadCertificateResponse } from '../secrets.ts';
+
+/**
+ * Certificates for the sidecar's tests, made with @peculiar/x509 (through the project's pki.ts): a mesh root and
+ * workload certificates holding a SPIFFE id as URI SAN, for server and client use alike, as Istio's.
+ */
+export function testRoot(name = 'test mesh root'): Promise<Authority> {
+  return createAuthority(name, 1);
+}
+
+export function workloadCertificate(root: Authority, spiffeId: string): Promise<KeyPairPem> {
+  return issueCertificate(root, { commonName: spiffeId.split('/').at(-1) ?? 'workload', uris: [spiffeId], usage: 'both', days: 1 });
+}
+
+/** Writes the two SDS files a sidecar reads (as the identity side will), each by an atomic rename. */
+export function writeSecrets(files: ProxyFiles, root: Authority, workload: KeyPairPem, version = '1'): void {
+  mkdirSync(files.sdsDir, { recursive: true });
+  mkdirSync(files.tmpDir, { recursive: true });
+  atomicJson(files, files.certSecret, workloadCertificateResponse(workload.certPem, workload.keyPem, version));
+  atomicJson(files, files.rootSecret, rootCaResponse(root.certPem, version));
+}
+
+/** Writes a discovery response by a rename into its watched directory, as Envoy expects. */
+export function atomicJson(files: Pick<ProxyFiles, 'tmpDir'>, path: string, body: object): void {
+  mkdirSync(files.tmpDir, { recursive: true });
+  const tmp = join(files.tmpDir, `${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(tmp, JSON.stringify(body, null, 1));
+  renameSync(tmp, path);
+}

@@ -1,0 +1,76 @@
+import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
+import type { MeshPod, MeshSnapshot } from '../snapshot.ts';
+import { exportedTo, hostMatches, resolveHost, specificity, CLUSTER_DOMAIN } from './mesh-hosts.ts';
+import { oldestFirst } from './peer-authentication.ts';
+import { translateRule, type EnvoyRoute, type RuleContext } from './route-action.ts';
+import { appliesToSource, isCatchAll, MESH_GATEWAY, routeMatch } from './route-match.ts';
+
+/**
+ * The VirtualServices that apply to a sidecar: bound to the mesh (no `gateways`, or `mesh` among them) and
+ * exported to the proxy's namespace; oldest first, the order istiod gives precedence in.
+ */
+export function meshVirtualServices(snapshot: Pick<MeshSnapshot, 'virtualServices'>, proxy: Pick<MeshPod, 'namespace'>): IVirtualService[] {
+  return snapshot.virtualServices
+    .filter((vs) => {
+      const gateways = vs.spec?.gateways ?? [];
+      const ns = vs.metadata?.namespace ?? 'default';
+      return (gateways.length === 0 || gateways.includes(MESH_GATEWAY)) && exportedTo(vs.spec?.exportTo, ns, proxy.namespace);
+    })
+    .sort(oldestFirst);
+}
+
+/**
+ * The VirtualService whose routes a service's hosts get: the oldest naming it exactly, else the one with the
+ * most specific wildcard host covering it (istiod's most-specific-wildcard index), else none.
+ */
+export function virtualServiceFor(virtualServices: readonly IVirtualService[], fqdn: string, clusterDomain = CLUSTER_DOMAIN): IVirtualService | undefined {
+  let best: { vs: IVirtualService; rank: number } | undefined;
+  for (const vs of virtualServices) {
+    const ns = vs.metadata?.namespace ?? 'default';
+    for (const h of vs.spec?.hosts ?? []) {
+      const host = resolveHost(h, ns, clusterDomain);
+      if (!hostMatches(host, fqdn)) continue;
+      const rank = specificity(host);
+      if (!best || rank > best.rank) best = { vs, rank };
+    }
+  }
+  return best?.vs;
+}
+
+/**
+ * A VirtualService's HTTP rules -> Envoy routes for requests to one service port, as istiod's
+ * BuildHTTPRoutesForVirtualService: rules in order, one route per match (matches are OR'd; a match naming
+ * another port, or a source this proxy is not, is skipped); nothing after a route that takes everything.
+ * Empty when no rule applies to the port: the service then gets its default route.
+ */
+export function virtualServiceRoutes(
+  vs: IVirtualService,
+  proxy: Pick<MeshPod, 'labels' | 'namespace'>,
+  ctx: Omit<RuleContext, 'namespace'>,
+): EnvoyRoute[] {
+  const rc: RuleContext = { ...ctx, namespace: vs.metadata?.namespace ?? 'default' };
+  const ignoreHeaders = ctx.mutants.ignoresHeaderMatch === true;
+  const out: EnvoyRoute[] = [];
+  for (const rule of vs.spec?.http ?? []) {
+    let catchAll = false;
+    if (!rule.match || rule.match.length === 0) {
+      const r = translateRule(rule, routeMatch(undefined), undefined, rc);
+      if (r) out.push(r);
+      catchAll = true;
+    } else {
+      for (const m of rule.match) {
+        if ((m.port && m.port !== ctx.listenPort) || !appliesToSource(m, proxy)) continue;
+        const r = translateRule(rule, routeMatch(m, ignoreHeaders), m.name, rc);
+        if (!r) continue;
+        out.push(r);
+        if (isCatchAll(r.match)) {
+          catchAll = true;
+          break;
+        }
+      }
+    }
+    if (catchAll) break;
+  }
+  if ((vs.spec?.tcp?.length ?? 0) > 0 || (vs.spec?.tls?.length ?? 0) > 0) ctx.warn(`VirtualService ${rc.namespace}/${vs.metadata?.name}: tcp/tls routes are not supported`);
+  return out;
+}

@@ -1,0 +1,29 @@
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { virtualService } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+import { judgeShares, measureShares } from '../parts/shares.ts';
+
+const PERCENT = 50;
+const DELAY_MS = 200;
+const SLACK_MS = 250;
+
+/**
+ * Delay half of the requests by 300 ms. A request counts as delayed when it took at least the delay (the
+ * server itself answers in a few ms); the delayed ones' median shows the delay's magnitude.
+ */
+requirement('MESH.FAULT.DELAY', async (ctx) => {
+  const app = 'fault-delay';
+  const vs = virtualService(app, { hosts: [app], http: [{ fault: { delay: { fixedDelay: `${DELAY_MS / 1000}s`, percentage: { value: PERCENT } } }, route: [{ destination: { host: app } }] }] });
+  await inScenario(ctx, { app, policies: [vs], clients: [{ name: 'fault-delay-client', meshed: true }] }, async (sc) => {
+    const outcome = await measureShares(ctx, sc.clients['fault-delay-client']!, {
+      expected: { delayed: PERCENT / 100, prompt: 1 - PERCENT / 100 },
+      classify: (r) => (r.status !== 200 ? undefined : r.ms >= DELAY_MS ? 'delayed' : 'prompt'),
+      request: { url: sc.url, timeoutMs: 10_000 }, tolerance: 0.05, confidence: 0.99, maxRequests: 20_000, batch: 500, concurrency: 48,
+    });
+    const delayed = outcome.results.filter((r) => r.status === 200 && r.ms >= DELAY_MS).map((r) => r.ms).sort((a, b) => a - b);
+    const median = delayed[Math.floor(delayed.length / 2)];
+    ctx.log.observe('median of the delayed requests', median === undefined ? null : Math.round(median), { unit: 'ms', bound: `${DELAY_MS}..${DELAY_MS + SLACK_MS}` });
+    judgeShares(ctx, `the ${PERCENT}% delay fault`, outcome);
+    ctx.expect(median !== undefined && median < DELAY_MS + SLACK_MS, `the delayed requests' median was ${median?.toFixed(0) ?? '-'} ms, not within ${SLACK_MS} ms of the ${DELAY_MS} ms delay`);
+  });
+});

@@ -1,0 +1,29 @@
+import { outcomes } from '../../../harness/mesh/clients.ts';
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { echoOf, headerOf, parseXfcc } from '../parts/echo.ts';
+import { inScenario } from '../parts/scenario.ts';
+
+const REQUESTS = 10;
+
+/**
+ * An in-mesh client under its own service account calls a meshed server; the server must see the caller's
+ * SPIFFE id. The trust domain is read from the server's own id (the `By` field), not assumed.
+ */
+requirement('MESH.MTLS.IDENTITY', async (ctx) => {
+  const serviceAccount = 'identity-caller';
+  await inScenario(ctx, { app: 'identity-server', clients: [{ name: 'identity-client', meshed: true, serviceAccount }] }, async (sc) => {
+    const results = await sc.clients['identity-client']!.send({ url: sc.url, count: REQUESTS }, ctx.signal);
+    ctx.expect(results.every((r) => r.status === 200), `the in-mesh client got ${JSON.stringify(outcomes(results))}`);
+    const seen = results.map((r) => {
+      const e = echoOf(r);
+      return parseXfcc(e ? headerOf(e, 'x-forwarded-client-cert') : undefined).at(-1) ?? {};
+    });
+    const trustDomain = /^spiffe:\/\/([^/]+)\//.exec(seen.find((x) => x.By)?.By ?? '')?.[1] ?? 'cluster.local';
+    const expected = `spiffe://${trustDomain}/ns/${sc.namespace}/sa/${serviceAccount}`;
+    const right = seen.filter((x) => x.URI === expected).length;
+    ctx.log.sample(REQUESTS);
+    ctx.log.observe('requests whose x-forwarded-client-cert names the caller', right, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
+    ctx.log.observe('identities seen', JSON.stringify([...new Set(seen.map((x) => x.URI ?? '(none)'))]), { bound: expected });
+    ctx.expect(right === REQUESTS, `the server saw ${JSON.stringify([...new Set(seen.map((x) => x.URI ?? '(no x-forwarded-client-cert)'))])}, not ${expected}, in ${REQUESTS - right} of ${REQUESTS} requests`);
+  });
+});

@@ -1,0 +1,32 @@
+import { outcomes } from '../../../harness/mesh/clients.ts';
+import { APP_PORT } from '../../../harness/mesh/workloads.ts';
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { echoOf, headerOf } from '../parts/echo.ts';
+import { peerAuthentication } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+
+const REQUESTS = 10;
+
+/** A server under PERMISSIVE: the in-mesh client comes over mTLS (its identity forwarded), the other in plaintext. */
+requirement('MESH.MTLS.PERMISSIVE-ACCEPTS-BOTH', async (ctx) => {
+  const app = 'permissive-server';
+  await inScenario(ctx, {
+    app,
+    policies: [peerAuthentication(app, app, 'PERMISSIVE')],
+    clients: [{ name: 'permissive-insider', meshed: true }, { name: 'permissive-outsider', meshed: false }],
+  }, async (sc) => {
+    const podIP = ctx.require(sc.serverPods[0]?.status?.podIP, 'the server pod has no IP');
+    const inside = await sc.clients['permissive-insider']!.send({ url: sc.url, count: REQUESTS }, ctx.signal);
+    const outside = await sc.clients['permissive-outsider']!.send({ url: sc.url, connectTo: `${podIP}:${APP_PORT}`, count: REQUESTS, proxy: 'none' }, ctx.signal);
+    const withIdentity = (rs: typeof inside) => rs.filter((r) => { const e = echoOf(r); return e !== undefined && headerOf(e, 'x-forwarded-client-cert') !== undefined; }).length;
+    ctx.log.sample(2 * REQUESTS);
+    ctx.log.observe('in-mesh client: answered 200', inside.filter((r) => r.status === 200).length, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
+    ctx.log.observe('in-mesh client: with x-forwarded-client-cert', withIdentity(inside), { bound: `${REQUESTS}` });
+    ctx.log.observe('plaintext client: answered 200', outside.filter((r) => r.status === 200).length, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
+    ctx.log.observe('plaintext client: with x-forwarded-client-cert', withIdentity(outside), { bound: '0' });
+    ctx.expect(inside.every((r) => r.status === 200), `the in-mesh client got ${JSON.stringify(outcomes(inside))}`);
+    ctx.expect(withIdentity(inside) === REQUESTS, `only ${withIdentity(inside)} of ${REQUESTS} in-mesh requests arrived over mTLS with the caller's identity`);
+    ctx.expect(outside.every((r) => r.status === 200), `the plaintext client outside the mesh got ${JSON.stringify(outcomes(outside))} from a PERMISSIVE workload`);
+    ctx.expect(withIdentity(outside) === 0, 'plaintext requests arrived with an x-forwarded-client-cert: an identity the caller never proved');
+  });
+});

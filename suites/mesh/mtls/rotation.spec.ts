@@ -1,0 +1,45 @@
+import { outcomes } from '../../../harness/mesh/clients.ts';
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { echoOf, headerOf, parseXfcc } from '../parts/echo.ts';
+import { destinationRule, peerAuthentication } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+
+const TTL_SECONDS = 10;
+const INTERVAL_MS = 250;
+const REQUESTS = 120;
+const MIN_CERTIFICATES = 3;
+
+/**
+ * Client and server get workload certificates that live 10 s (Istio's SECRET_TTL through proxy.istio.io/config);
+ * the client calls for 30 s, each request on a new mTLS connection (maxRequestsPerConnection: 1), so every
+ * request is a handshake with the certificates of that moment. Every request must succeed, and the server must
+ * see the client's certificate change (the Hash field of x-forwarded-client-cert).
+ */
+requirement('MESH.MTLS.ROTATION', async (ctx) => {
+  const app = 'rotation-server';
+  const shortLived = { 'proxy.istio.io/config': JSON.stringify({ proxyMetadata: { SECRET_TTL: `${TTL_SECONDS}s` } }) };
+  await inScenario(ctx, {
+    app,
+    versions: [{ version: 'v1', meshed: true, annotations: shortLived }],
+    policies: [
+      peerAuthentication(app, app, 'STRICT'),
+      destinationRule(app, { host: app, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' }, connectionPool: { http: { maxRequestsPerConnection: 1 } } } }),
+    ],
+    clients: [{ name: 'rotation-client', meshed: true, annotations: shortLived }],
+  }, async (sc) => {
+    const results = await sc.clients['rotation-client']!.send({ url: sc.url, count: REQUESTS, intervalMs: INTERVAL_MS, timeoutMs: 5000 }, ctx.signal);
+    const hashes = new Set(results.map((r) => {
+      const e = echoOf(r);
+      return parseXfcc(e ? headerOf(e, 'x-forwarded-client-cert') : undefined).at(-1)?.Hash;
+    }).filter((h): h is string => h !== undefined));
+    const failures = results.map((r, i) => ({ r, i })).filter(({ r }) => r.status !== 200);
+    const failed = failures.length;
+    for (const { r, i } of failures.slice(0, 3)) ctx.log.note(`request ${i} (at ~${(i * INTERVAL_MS) / 1000} s): ${r.status ?? r.error} ${(r.body ?? '').slice(0, 200)}`);
+    ctx.log.sample(REQUESTS);
+    ctx.log.observe('failed requests', failed, { bound: '0', unit: `of ${REQUESTS}` });
+    ctx.log.observe('distinct client certificates seen by the server', hashes.size, { bound: `>= ${MIN_CERTIFICATES}` });
+    ctx.log.note(`SECRET_TTL ${TTL_SECONDS}s; a request every ${INTERVAL_MS} ms for ${(REQUESTS * INTERVAL_MS) / 1000} s; outcomes ${JSON.stringify(outcomes(results))}`);
+    ctx.expect(failed === 0, `${failed} of ${REQUESTS} requests failed while certificates with a ${TTL_SECONDS} s lifetime aged: ${JSON.stringify(outcomes(results))}`);
+    ctx.expect(hashes.size >= MIN_CERTIFICATES, `the server saw ${hashes.size} distinct client certificate(s) over ${(REQUESTS * INTERVAL_MS) / 1000} s of ${TTL_SECONDS} s certificates: they were not rotated`);
+  });
+});

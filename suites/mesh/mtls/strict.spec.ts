@@ -1,0 +1,32 @@
+import { readMeshCa } from '../../../harness/mesh/mesh-ca.ts';
+import { untrustedBehaviours } from '../../../harness/mesh/untrusted-clients.ts';
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { inMeshControl, untrustedAttempts } from '../parts/attempts.ts';
+import { peerAuthentication } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+
+const ATTEMPTS = 20;
+
+/**
+ * A server under STRICT, an in-mesh client (the control) and a client outside the mesh that tries every way
+ * in without a mesh identity, straight at the server pod's port. Not one of them may get an HTTP response.
+ */
+requirement('MESH.MTLS.STRICT-REJECTS-PLAINTEXT', async (ctx) => {
+  const app = 'strict-server';
+  await inScenario(ctx, {
+    app,
+    policies: [peerAuthentication(app, app, 'STRICT')],
+    clients: [{ name: 'strict-insider', meshed: true }, { name: 'strict-outsider', meshed: false }],
+  }, async (sc) => {
+    await inMeshControl(ctx, sc.clients['strict-insider']!, sc.url, 5);
+    const meshCa = await readMeshCa(ctx.cluster);
+    ctx.log.note(meshCa ? 'the mesh CA (istio-system/istio-ca-secret) signs the expired and foreign-trust-domain certificates' : 'no readable istio-system/istio-ca-secret: those cases use a foreign CA');
+    const behaviours = await untrustedBehaviours({ spiffeId: `spiffe://cluster.local/ns/${sc.namespace}/sa/default`, ...(meshCa ? { meshCa } : {}) });
+    const podIP = ctx.require(sc.serverPods[0]?.status?.podIP, 'the server pod has no IP');
+    let answered = 0;
+    for (const b of behaviours) answered += await untrustedAttempts(ctx, sc.clients['strict-outsider']!, sc.url, podIP, b, ATTEMPTS);
+    ctx.log.sample(behaviours.length * ATTEMPTS, 1);
+    ctx.log.observe('client behaviours tried', behaviours.length);
+    ctx.expect(answered === 0, `${answered} of ${behaviours.length * ATTEMPTS} requests without a mesh identity got a response from a STRICT workload`);
+  });
+});

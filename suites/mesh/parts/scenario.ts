@@ -1,0 +1,79 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { startClient, type ClientSpec, type MeshClient } from '../../../harness/mesh/clients.ts';
+import { deployEcho, echoService, type EchoSpec } from '../../../harness/mesh/workloads.ts';
+import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
+import type { Manifest, ObjectRef } from '../../../harness/target/cluster.ts';
+
+/**
+ * A requirement's mesh: Istio policies applied first (so that sidecars start with them), a server app of one
+ * or more versions behind a Service, and the clients that call it. Everything it applied is deleted by
+ * `cleanup`. Names carry the requirement's prefix, so requirements can run side by side in one namespace.
+ */
+export interface ScenarioSpec {
+  /** The server's app name (Service name, `app` label). */
+  app: string;
+  /** One Deployment per version; default one meshed `v1`. */
+  versions?: Omit<EchoSpec, 'app' | 'name'>[];
+  clients: ClientSpec[];
+  /** Istio resources, applied before the workloads. */
+  policies?: Manifest[];
+}
+
+export interface Scenario {
+  namespace: string;
+  /** `http://<app>.<namespace>.svc.cluster.local/`: the server as the mesh knows it. */
+  url: string;
+  serverPods: V1Pod[];
+  clients: Record<string, MeshClient>;
+  cleanup(): Promise<void>;
+}
+
+const refOf = (m: Manifest): ObjectRef => ({ apiVersion: m.apiVersion ?? 'v1', kind: m.kind ?? '', metadata: { name: m.metadata?.name ?? '' } });
+
+export async function startScenario(ctx: RequirementContext, s: ScenarioSpec): Promise<Scenario> {
+  const { cluster, settings, signal } = ctx;
+  const applied: ObjectRef[] = [];
+  const apply = async (m: Manifest) => {
+    await cluster.apply(m);
+    applied.push(refOf(m));
+  };
+  const cleanup = async () => {
+    await Promise.all(applied.reverse().map((ref) => cluster.delete(ref).catch(() => undefined)));
+  };
+  try {
+    for (const p of s.policies ?? []) await apply(p);
+    const timeoutMs = settings.readyTimeoutSeconds * 1000;
+    const versions = s.versions ?? [{ version: 'v1', meshed: true }];
+    const service = echoService(s.app);
+    await apply(service);
+    const deployments = versions.map((v) => ({ ...v, app: s.app, name: `${s.app}-${v.version ?? 'v1'}` }));
+    for (const d of deployments) applied.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.name } });
+    for (const c of s.clients) applied.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: c.name } });
+    const [serverPods, clients] = await Promise.all([
+      Promise.all(deployments.map((d) => deployEcho(cluster, d, { timeoutMs, signal }))).then((ps) => ps.flat()),
+      Promise.all(s.clients.map((c) => startClient(cluster, c, { timeoutMs, signal }))),
+    ]);
+    for (const c of s.clients) if (c.serviceAccount) applied.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: c.serviceAccount } });
+    for (const p of serverPods) ctx.log.note(`server pod ${p.metadata?.name ?? ''} at ${p.status?.podIP ?? '?'} (${p.spec?.containers.map((c) => c.name).join(', ') ?? ''})`);
+    return {
+      namespace: cluster.namespace,
+      url: `http://${s.app}.${cluster.namespace}.svc.cluster.local/`,
+      serverPods,
+      clients: Object.fromEntries(clients.map((c) => [c.name, c])),
+      cleanup,
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+/** Runs `body` in a scenario and always cleans up after it. */
+export async function inScenario(ctx: RequirementContext, s: ScenarioSpec, body: (sc: Scenario) => Promise<void>): Promise<void> {
+  const sc = await startScenario(ctx, s);
+  try {
+    await body(sc);
+  } finally {
+    await sc.cleanup();
+  }
+}

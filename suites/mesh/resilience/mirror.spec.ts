@@ -1,0 +1,47 @@
+import { outcomes } from '../../../harness/mesh/clients.ts';
+import { CONTROL_PORT } from '../../../harness/mesh/workloads.ts';
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { httpRequest } from '../../../harness/target/http.ts';
+import { virtualService } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+import { twoVersions, versionOf } from '../parts/versions.ts';
+
+const REQUESTS = 20;
+/** How long the copies may trail the answers. */
+const SETTLE_MS = 5000;
+
+/**
+ * All traffic routed to v1 and mirrored to v2. v2's own request count (the probe's `requestCount`, read on its
+ * control port, which no sidecar captures) must grow by the number of requests sent, though none was answered by v2.
+ */
+requirement('MESH.MIRROR', async (ctx) => {
+  const app = 'mirror';
+  const { versions, subsets } = twoVersions(app);
+  const vs = virtualService(app, {
+    hosts: [app],
+    http: [{ route: [{ destination: { host: app, subset: 'v1' } }], mirror: { host: app, subset: 'v2' }, mirrorPercentage: { value: 100 } }],
+  });
+  await inScenario(ctx, { app, versions, policies: [subsets, vs], clients: [{ name: 'mirror-client', meshed: true }] }, async (sc) => {
+    const v2 = ctx.require(sc.serverPods.find((p) => p.metadata?.labels?.version === 'v2')?.status?.podIP, 'no v2 pod with an IP');
+    const countAtV2 = async () => {
+      const res = await httpRequest({ url: `http://${v2}:${CONTROL_PORT}/count`, timeoutMs: 5000, signal: ctx.signal });
+      return (JSON.parse(res.body) as { requestCount: number }).requestCount;
+    };
+    const before = await countAtV2();
+    const results = (await sc.clients['mirror-client']!.send({ url: sc.url, count: REQUESTS, bodies: false }, ctx.signal));
+    // Copies are sent fire-and-forget: they may arrive after the answers. Each reading is a request v2 counts.
+    let readings = 1;
+    let mirrored: number;
+    const deadline = Date.now() + SETTLE_MS;
+    do {
+      if (readings > 1) await new Promise((r) => setTimeout(r, 200));
+      mirrored = (await countAtV2()) - before - readings++;
+    } while (mirrored < REQUESTS && Date.now() < deadline);
+    const byV1 = results.filter((r) => versionOf(r) === 'v1').length;
+    ctx.log.sample(REQUESTS);
+    ctx.log.observe('answered by v1', byV1, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
+    ctx.log.observe('copies received by v2', mirrored, { bound: `${REQUESTS}` });
+    ctx.expect(byV1 === REQUESTS, `the route to v1 answered ${byV1} of ${REQUESTS}: ${JSON.stringify(outcomes(results))}`);
+    ctx.expect(mirrored === REQUESTS, `v2 received ${mirrored} copies of ${REQUESTS} requests mirrored at 100%`);
+  });
+});

@@ -1,0 +1,33 @@
+import { outcomes } from '../../../harness/mesh/clients.ts';
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { destinationRule } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+
+const REQUESTS = 60;
+const CONSECUTIVE = 2;
+const MAX_FAILED = 5;
+
+/** Two endpoints, one answering 500 to everything; sequential requests; after 2 of its 500s it must be ejected. */
+requirement('MESH.CIRCUIT.OUTLIER-EJECTION', async (ctx) => {
+  const app = 'outlier';
+  const dr = destinationRule(app, {
+    host: app,
+    trafficPolicy: { outlierDetection: { consecutive5xxErrors: CONSECUTIVE, interval: '1s', baseEjectionTime: '60s', maxEjectionPercent: 100 } },
+  });
+  await inScenario(ctx, {
+    app,
+    versions: [{ version: 'healthy', meshed: true }, { version: 'failing', meshed: true, env: { RESPONSE_STATUS: '500' } }],
+    policies: [dr],
+    clients: [{ name: 'outlier-client', meshed: true }],
+  }, async (sc) => {
+    const results = await sc.clients['outlier-client']!.send({ url: sc.url, count: REQUESTS, bodies: false }, ctx.signal);
+    const failed = results.filter((r) => r.status !== 200).length;
+    const lastFailed = results.slice(REQUESTS / 2).filter((r) => r.status !== 200).length;
+    ctx.log.sample(REQUESTS);
+    ctx.log.observe('failed requests', failed, { bound: `<= ${MAX_FAILED}`, unit: `of ${REQUESTS}` });
+    ctx.log.observe('failed among the last half', lastFailed, { bound: '0', unit: `of ${REQUESTS / 2}` });
+    ctx.log.note(`answered by: ${JSON.stringify(Object.fromEntries(['healthy', 'failing'].map((v) => [v, results.filter((r) => r.headers?.['x-gauntlet-version'] === v).length])))}; outcomes ${JSON.stringify(outcomes(results))}`);
+    ctx.expect(failed <= MAX_FAILED, `${failed} of ${REQUESTS} requests failed: the failing endpoint was not ejected after ${CONSECUTIVE} consecutive 5xx`);
+    ctx.expect(lastFailed === 0, `${lastFailed} of the last ${REQUESTS / 2} requests failed: the failing endpoint is still in rotation`);
+  });
+});

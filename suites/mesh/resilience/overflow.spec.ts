@@ -1,0 +1,27 @@
+import { outcomes } from '../../../harness/mesh/clients.ts';
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { destinationRule } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+
+const CONCURRENT = 20;
+const UPSTREAM_DELAY_MS = 500;
+
+/** Istio's circuit-breaking task: one connection, one pending request, and more at once than that. */
+requirement('MESH.CIRCUIT.OVERFLOW', async (ctx) => {
+  const app = 'circuit-overflow';
+  const dr = destinationRule(app, {
+    host: app,
+    trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } } },
+  });
+  await inScenario(ctx, { app, policies: [dr], clients: [{ name: 'circuit-overflow-client', meshed: true }] }, async (sc) => {
+    const results = await sc.clients['circuit-overflow-client']!.send({ url: `${sc.url}?delay=${UPSTREAM_DELAY_MS}`, count: CONCURRENT, concurrency: CONCURRENT, timeoutMs: 30_000, bodies: false }, ctx.signal);
+    const overflowed = results.filter((r) => r.status === 503 && r.headers?.['x-envoy-overloaded'] === 'true').length;
+    const other = results.filter((r) => r.status !== 200 && !(r.status === 503 && r.headers?.['x-envoy-overloaded'] === 'true'));
+    ctx.log.sample(CONCURRENT);
+    ctx.log.observe('refused with 503 and x-envoy-overloaded: true', overflowed, { bound: '>= 1', unit: `of ${CONCURRENT}` });
+    ctx.log.observe('other failures', other.length, { bound: '0' });
+    ctx.log.note(`outcomes ${JSON.stringify(outcomes(results))}`);
+    ctx.expect(overflowed >= 1, `${CONCURRENT} concurrent requests against a pool of 1 connection and 1 pending request: none was refused (${JSON.stringify(outcomes(results))})`);
+    ctx.expect(other.length === 0, `requests failed otherwise than by overflow: ${JSON.stringify(outcomes(other))}`);
+  });
+});

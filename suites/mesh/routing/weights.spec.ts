@@ -1,0 +1,22 @@
+import { requirement } from '../../../harness/requirements/requirement.ts';
+import { virtualService } from '../parts/istio.ts';
+import { inScenario } from '../parts/scenario.ts';
+import { judgeShares, measureShares } from '../parts/shares.ts';
+import { twoVersions, versionOf } from '../parts/versions.ts';
+
+/** 70/30 between two subsets, judged as the serving split is: sequentially, 2 pp, 99%. */
+requirement('MESH.ROUTE.WEIGHTS', async (ctx) => {
+  const app = 'route-weights';
+  const { versions, subsets } = twoVersions(app);
+  const vs = virtualService(app, {
+    hosts: [app],
+    http: [{ route: [{ destination: { host: app, subset: 'v1' }, weight: 70 }, { destination: { host: app, subset: 'v2' }, weight: 30 }] }],
+  });
+  await inScenario(ctx, { app, versions, policies: [subsets, vs], clients: [{ name: 'route-weights-client', meshed: true }] }, async (sc) => {
+    const outcome = await measureShares(ctx, sc.clients['route-weights-client']!, {
+      expected: { v1: 0.7, v2: 0.3 }, classify: versionOf, request: { url: sc.url },
+      tolerance: 0.02, confidence: 0.99, maxRequests: 50_000, batch: 1000, concurrency: 8,
+    });
+    judgeShares(ctx, 'the 70/30 VirtualService split', outcome);
+  });
+});
