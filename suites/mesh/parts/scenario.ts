@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { startClient, type ClientSpec, type MeshClient } from '../../../harness/mesh/clients.ts';
+import { outcomes, startClient, type ClientSpec, type MeshClient } from '../../../harness/mesh/clients.ts';
+import { WaitTimeout } from '../../../harness/target/errors.ts';
 import { deployEcho, echoService, type EchoSpec } from '../../../harness/mesh/workloads.ts';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
 import type { Manifest, ObjectRef } from '../../../harness/target/cluster.ts';
@@ -55,9 +56,11 @@ export async function startScenario(ctx: RequirementContext, s: ScenarioSpec): P
     ]);
     for (const c of s.clients) if (c.serviceAccount) applied.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: c.serviceAccount } });
     for (const p of serverPods) ctx.log.note(`server pod ${p.metadata?.name ?? ''} at ${p.status?.podIP ?? '?'} (${p.spec?.containers.map((c) => c.name).join(', ') ?? ''})`);
+    const url = `http://${s.app}.${cluster.namespace}.svc.cluster.local/`;
+    await Promise.all(clients.filter((c) => c.meshed).map((c) => awaitRoute(ctx, c, url, timeoutMs)));
     return {
       namespace: cluster.namespace,
-      url: `http://${s.app}.${cluster.namespace}.svc.cluster.local/`,
+      url,
       serverPods,
       clients: Object.fromEntries(clients.map((c) => [c.name, c])),
       cleanup,
@@ -66,6 +69,30 @@ export async function startScenario(ctx: RequirementContext, s: ScenarioSpec): P
     await cleanup();
     throw e;
   }
+}
+
+/** Consecutive answers that show the client's sidecar has a route and endpoints for the server. */
+const ROUTED_IN_A_ROW = 5;
+
+/**
+ * A pod Ready in the API is not yet an endpoint in every sidecar: the mesh's configuration reaches the
+ * client's sidecar a moment later (on Istio as here). Waits until the client's requests to the server are
+ * answered by it -- anything but the 502/503 a sidecar gives without a route or endpoint -- several times in
+ * a row, so that a check does not judge the mesh before it has caught up.
+ */
+async function awaitRoute(ctx: RequirementContext, client: MeshClient, url: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let last = 'no request yet';
+  while (Date.now() - started < timeoutMs) {
+    const results = await client.send({ url, count: ROUTED_IN_A_ROW, timeoutMs: 2000, bodies: false }, ctx.signal);
+    if (results.every((r) => r.status !== undefined && r.status !== 502 && r.status !== 503)) {
+      ctx.log.note(`${client.name} reached ${url} through the mesh ${Date.now() - started} ms after the pods were Ready`);
+      return;
+    }
+    last = JSON.stringify(outcomes(results));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new WaitTimeout(`${client.name} could not reach ${url} through the mesh within ${timeoutMs / 1000} s of the pods being Ready (last: ${last})`, last);
 }
 
 /** Runs `body` in a scenario and always cleans up after it. */
