@@ -11,6 +11,7 @@ import { revisionSettings, splitDest } from './backends.ts';
 import type { ConcurrencyReporter } from './concurrency-reporter.ts';
 import { RevisionGone, type Throttlers } from './throttlers.ts';
 import { ClientGone, RequestTimeout, reply } from '../queue-proxy/reply.ts';
+import { pause } from './pause.ts';
 
 /** At most one poke per revision in this long: a burst at zero is one scale-from-zero signal, not thousands. */
 export const POKE_INTERVAL_MS = 1000;
@@ -56,17 +57,6 @@ export function queueProxyHeaders(req: IncomingMessage): OutgoingHttpHeaders {
   out[PROXY_HEADER] = ACTIVATOR_NAME;
   return out;
 }
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** The activator's request path: find the revision, hold the request until a pod has a slot, proxy it there. */
 export function activatorHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {

@@ -4,6 +4,7 @@ import type { KRevision } from '../serving/types.ts';
 import { revisionDests, revisionOf, revisionSettings, type PodDest } from './backends.ts';
 import { PROBE_FREQUENCY_MS, REFUSED_FAST_FOR_MS, REFUSED_RETRY_MS, type PodProber } from './probe.ts';
 import { RevisionThrottler } from './throttler.ts';
+import { pause } from './pause.ts';
 
 export class RevisionGone extends Error {}
 
@@ -24,17 +25,6 @@ interface RevisionState {
   /** Probe loops running, by pod UID. */
   probing: Map<string, AbortController>;
 }
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * The activator's throttlers, one per revision it has seen a request for, kept current from the shared
