@@ -4,11 +4,11 @@ import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
 import { podLocalAddress } from '../kubelet/pod-network.ts';
+// Injection marks a meshed pod with the tlsMode label and its istio-proxy container; istiod reads them the same way.
+import { PROXY_CONTAINER, TLS_MODE_LABEL } from '../webhook/istio-injection.ts';
+import { matches } from './xds/peer-authentication.ts';
 import type { MeshPod, MeshService, MeshServicePort, MeshSnapshot } from './snapshot.ts';
 
-/** Injection marks a meshed pod with this label; istiod reads it the same way (auto mTLS). */
-export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
-const PROXY_CONTAINER = 'istio-proxy';
 export const EXCLUDE_INBOUND_PORTS = 'traffic.sidecar.istio.io/excludeInboundPorts';
 
 export interface MeshObjects {
@@ -50,8 +50,6 @@ export function meshPod(p: V1Pod): MeshPod | undefined {
   };
 }
 
-const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
-
 /** A named targetPort is looked up in the selected pods' container ports, as kube-proxy does per endpoint. */
 function targetPortOf(port: NonNullable<NonNullable<V1Service['spec']>['ports']>[number], selected: readonly V1Pod[]): number | undefined {
   const t = port.targetPort;
@@ -71,7 +69,7 @@ export function meshService(s: V1Service, pods: readonly V1Pod[]): MeshService |
   const selector = s.spec?.selector;
   if (!selector || s.spec?.type === 'ExternalName') return undefined;
   const namespace = s.metadata?.namespace ?? 'default';
-  const selected = pods.filter((p) => (p.metadata?.namespace ?? 'default') === namespace && selects(selector, p.metadata?.labels ?? {}));
+  const selected = pods.filter((p) => (p.metadata?.namespace ?? 'default') === namespace && matches(selector, p.metadata?.labels ?? {}));
   const ports: MeshServicePort[] = [];
   for (const port of s.spec?.ports ?? []) {
     if ((port.protocol ?? 'TCP') !== 'TCP') continue;

@@ -13,7 +13,7 @@ import { startProcess, type ManagedProcess } from '../../process/spawn.ts';
 import { proxyFiles, type ProxyFiles } from '../layout.ts';
 import { createMeshCa, type MeshCa } from './ca.ts';
 import { CertificateRotator, type IssuedEvent, type RotatorOptions } from './rotation.ts';
-import { sdsSecretConfig } from './sds-files.ts';
+import { rootCaSds, workloadCertificateSds } from '../xds/secrets.ts';
 
 // Real Envoys whose inbound listener requires mutual TLS with the certificates of the SDS files the rotator
 // writes, as a sidecar under STRICT PeerAuthentication. Clients are Node TLS clients with fuzzed credentials.
@@ -41,8 +41,8 @@ function bootstrap(files: ProxyFiles, ip: string): object {
               '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
               require_client_certificate: true,
               common_tls_context: {
-                tls_certificate_sds_secret_configs: [sdsSecretConfig(files, 'default')],
-                validation_context_sds_secret_config: sdsSecretConfig(files, 'ROOTCA'),
+                tls_certificate_sds_secret_configs: [workloadCertificateSds(files)],
+                validation_context_sds_secret_config: rootCaSds(files),
               },
             },
           },

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { proxyFiles } from '../layout.ts';
-import { sdsSecretConfig, writeSdsSecrets } from './sds-files.ts';
+import { rootCaSds, workloadCertificateSds } from '../xds/secrets.ts';
+import { writeSdsSecrets } from './sds-files.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -53,10 +54,10 @@ describe('the SDS secret files', () => {
 
   it('gives Envoy an SdsSecretConfig reading the file from the watched directory', () => {
     const f = files();
-    expect(sdsSecretConfig(f, 'default')).toEqual({
+    expect(workloadCertificateSds(f)).toEqual({
       name: 'default',
       sds_config: { resource_api_version: 'V3', path_config_source: { path: f.certSecret, watched_directory: { path: f.sdsDir } } },
     });
-    expect(sdsSecretConfig(f, 'ROOTCA')).toMatchObject({ name: 'ROOTCA', sds_config: { path_config_source: { path: f.rootSecret } } });
+    expect(rootCaSds(f)).toMatchObject({ name: 'ROOTCA', sds_config: { path_config_source: { path: f.rootSecret } } });
   });
 });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { versionOf } from '../../envoy/discovery-file.ts';
 import { ROOT_SECRET, WORKLOAD_SECRET, type ProxyFiles } from '../layout.ts';
 
 /**
@@ -51,7 +51,7 @@ export function writeSdsSecrets(files: ProxyFiles, secrets: SdsSecrets): SdsWrit
 
 function writeIfChanged(files: ProxyFiles, path: string, secret: object): boolean {
   const resources = [secret];
-  const version = createHash('sha256').update(JSON.stringify(resources)).digest('hex').slice(0, 16);
+  const version = versionOf(JSON.stringify(resources));
   const body = `${JSON.stringify({ version_info: version, resources }, null, 1)}\n`;
   if (readOrUndefined(path) === body) return false;
   const tmp = join(files.tmpDir, `sds-${version}.json`);
@@ -67,16 +67,4 @@ function readOrUndefined(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Envoy's `SdsSecretConfig` for one of the proxy's secrets, for `tls_certificate_sds_secret_configs` and
- * `validation_context_sds_secret_config` of a (Downstream|Upstream)TlsContext.
- */
-export function sdsSecretConfig(files: ProxyFiles, name: typeof WORKLOAD_SECRET | typeof ROOT_SECRET): object {
-  const path = name === WORKLOAD_SECRET ? files.certSecret : files.rootSecret;
-  return {
-    name,
-    sds_config: { resource_api_version: 'V3', path_config_source: { path, watched_directory: { path: files.sdsDir } } },
-  };
 }

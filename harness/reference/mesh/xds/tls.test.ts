@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { proxyFiles } from '../layout.ts';
 import { outboundSni, upstreamMtls } from './tls.ts';
-import { rootCaResponse, workloadCertificateResponse } from './secrets.ts';
 
 const files = proxyFiles('/mesh', 'demo', 'client-1');
 
@@ -26,13 +25,4 @@ describe('TLS contexts and SDS secrets', () => {
     });
   });
 
-  it('writes secrets as Envoy\'s SDS discovery responses', () => {
-    expect(workloadCertificateResponse('CERT', 'KEY', 'v1')).toEqual({ version_info: 'v1', resources: [{
-      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret', name: 'default',
-      tls_certificate: { certificate_chain: { inline_string: 'CERT' }, private_key: { inline_string: 'KEY' } },
-    }] });
-    expect(rootCaResponse('CA', 'v1')).toEqual({ version_info: 'v1', resources: [{
-      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret', name: 'ROOTCA', validation_context: { trusted_ca: { inline_string: 'CA' } },
-    }] });
-  });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuthority, issueCertificate, type Authority, type KeyPairPem } from '../../../controlplane/pki.ts';
 import type { ProxyFiles } from '../../layout.ts';
-import { rootCaResponse, workloadCertificateResponse } from '../secrets.ts';
+import { writeSdsSecrets } from '../../identity/sds-files.ts';
 
 /**
  * Certificates for the sidecar's tests, made with @peculiar/x509 (through the project's pki.ts): a mesh root and
@@ -16,12 +16,9 @@ export function workloadCertificate(root: Authority, spiffeId: string): Promise<
   return issueCertificate(root, { commonName: spiffeId.split('/').at(-1) ?? 'workload', uris: [spiffeId], usage: 'both', days: 1 });
 }
 
-/** Writes the two SDS files a sidecar reads (as the identity side will), each by an atomic rename. */
-export function writeSecrets(files: ProxyFiles, root: Authority, workload: KeyPairPem, version = '1'): void {
-  mkdirSync(files.sdsDir, { recursive: true });
-  mkdirSync(files.tmpDir, { recursive: true });
-  atomicJson(files, files.certSecret, workloadCertificateResponse(workload.certPem, workload.keyPem, version));
-  atomicJson(files, files.rootSecret, rootCaResponse(root.certPem, version));
+/** Writes the two SDS files a sidecar reads, as the mesh's certificate rotator does. */
+export function writeSecrets(files: ProxyFiles, root: Authority, workload: KeyPairPem): void {
+  writeSdsSecrets(files, { certChainPem: workload.certPem, keyPem: workload.keyPem, trustAnchorsPem: root.certPem });
 }
 
 /** Writes a discovery response by a rename into its watched directory, as Envoy expects. */
