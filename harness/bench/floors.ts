@@ -9,11 +9,11 @@ import { freePort } from '../reference/controlplane/net.ts';
 
 const PROBE = fileURLToPath(new URL('../../fixtures/workloads/probe/main.ts', import.meta.url));
 
-/** Milliseconds from spawning the probe to its first 200: the floor under any cold start. */
-export async function bareSpawnToFirstResponse(host: string): Promise<number> {
+/** Milliseconds from spawning the probe to its first 200: the floor under any cold start. `env`: more of its environment. */
+export async function bareSpawnToFirstResponse(host: string, env: Record<string, string> = {}): Promise<number> {
   const port = await freePort(host);
   const started = performance.now();
-  const child = spawn(process.execPath, [PROBE], { env: { PATH: process.env.PATH ?? '', HOST: host, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [PROBE], { env: { PATH: process.env.PATH ?? '', ...env, HOST: host, PORT: String(port) }, stdio: 'ignore' });
   try {
     for (;;) {
       try {

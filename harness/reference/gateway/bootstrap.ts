@@ -49,8 +49,11 @@ function connectionManager(o: BootstrapOptions): object {
     codec_type: 'AUTO',
     rds: { route_config_name: ROUTE_CONFIG_NAME, config_source: fileSource(o.rdsPath, o.rdsDir) },
     http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
-    // As Istio's gateway: the client's address in x-forwarded-for, websockets upgraded, its server name.
+    // As Istio's gateway: the client's address decides (not an x-forwarded-for it sent), websockets upgraded, its
+    // server name. The client's address is appended to x-forwarded-for by the route configuration, not by Envoy,
+    // which would append its host's address for a loopback client (envoy-resources.ts, FORWARDED_FOR).
     use_remote_address: true,
+    skip_xff_append: true,
     upgrade_configs: [{ upgrade_type: 'websocket' }],
     server_name: 'istio-envoy',
     // A request waiting in the activator for a cold start sends nothing for a while; Knative's longest

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Defects } from '../mutants/catalog.ts';
 import { ACTIVATOR_HEADERS } from '../serving/dataplane.ts';
-import { buildGatewayConfig, type GatewayConfig, type GatewayConfigOptions } from './envoy-resources.ts';
+import { buildGatewayConfig, FORWARDED_FOR, type GatewayConfig, type GatewayConfigOptions } from './envoy-resources.ts';
 import type { GatewaySnapshot } from './inputs.ts';
 import { pod, route, sks } from './testing/objects.ts';
 
@@ -105,6 +105,13 @@ describe('buildGatewayConfig', () => {
 });
 
 describe('mutants', () => {
+  it('strips-forwarded-headers removes the proxy headers on every host and appends no client address', () => {
+    expect(buildGatewayConfig(twoWay, opts()).routeConfiguration.request_headers_to_add).toEqual([FORWARDED_FOR]);
+    const config = buildGatewayConfig(twoWay, opts(['strips-forwarded-headers']));
+    expect(config.routeConfiguration.request_headers_to_add).toBeUndefined();
+    for (const v of config.routeConfiguration.virtual_hosts) expect(v.request_headers_to_remove).toEqual(['forwarded', 'x-forwarded-for', 'x-forwarded-proto']);
+  });
+
   it('canary-skew moves the skew to the first target of every split of two or more', () => {
     const config = buildGatewayConfig(twoWay, opts(['canary-skew']));
     expect(split(config, 'hello.demo.example.com')).toEqual({ 'demo/hello-00001': 75, 'demo/hello-00002': 25 });

@@ -35,7 +35,7 @@ export interface EnvoyCluster {
 
 export interface HeaderToAdd {
   header: { key: string; value: string };
-  append_action: 'OVERWRITE_IF_EXISTS_OR_ADD';
+  append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' | 'APPEND_IF_EXISTS_OR_ADD';
 }
 
 export interface WeightedCluster {
@@ -61,7 +61,20 @@ export interface EnvoyRouteConfiguration {
   '@type': typeof TYPE.routeConfiguration;
   name: string;
   virtual_hosts: EnvoyVirtualHost[];
+  request_headers_to_add?: HeaderToAdd[];
 }
+
+/**
+ * X-Forwarded-For as Istio's gateway sets it (`use_remote_address`): the list it came with, then the address of the
+ * gateway's peer. Envoy appends that itself unless the peer is a loopback address, when it appends its own host's
+ * first non-loopback address instead (192.0.2.2 here); every client of the reference is on loopback, so the
+ * listener skips Envoy's append (bootstrap.ts) and the route configuration appends the peer's address. Inline
+ * headers such as this one are appended to with a comma, as Envoy's own append does.
+ */
+export const FORWARDED_FOR: HeaderToAdd = {
+  header: { key: 'x-forwarded-for', value: '%DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT%' },
+  append_action: 'APPEND_IF_EXISTS_OR_ADD',
+};
 
 export interface GatewayConfig {
   clusters: EnvoyCluster[];
@@ -99,6 +112,8 @@ export function buildGatewayConfig(snapshot: GatewaySnapshot, opts: GatewayConfi
       '@type': TYPE.routeConfiguration,
       name: ROUTE_CONFIG_NAME,
       virtual_hosts: hosts.map((h) => stripsForwarded(virtualHost(h, opts.defects.has('split-per-connection')), opts.defects)),
+      // Evaluated after the virtual hosts' removals (the most specific level first): none under strips-forwarded-headers.
+      ...(opts.defects.has('strips-forwarded-headers') ? {} : { request_headers_to_add: [FORWARDED_FOR] }),
     },
     hosts,
   };

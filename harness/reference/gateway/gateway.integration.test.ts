@@ -19,10 +19,11 @@ import { pod, route, sks } from './testing/objects.ts';
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-gateway-it-'));
 const servers: Server[] = [];
 const activatorSeen: IncomingHttpHeaders[] = [];
+const rev1Seen: IncomingHttpHeaders[] = [];
 const logs: string[] = [];
 let network: PodNetwork;
 let gateway: Gateway | undefined;
-let ip: { gateway: string; rev1: string; rev2: string; rev3: string; activator: string };
+let ip: { gateway: string; rev1: string; rev2: string; rev3: string; activator: string; client: string };
 const routes = new FakeSource<KRoute>();
 const pods = new FakeSource<V1Pod>();
 const serverlessServices = new FakeSource<KServerlessService>();
@@ -41,10 +42,11 @@ function serve(host: string, port: number, answer: string, seen?: IncomingHttpHe
   return new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
 }
 
-function get(host: string, agent: Agent | false): Promise<{ status: number; body: string }> {
+function get(host: string, agent: Agent | false, extra: { headers?: Record<string, string>; localAddress?: string } = {}): Promise<{ status: number; body: string }> {
   const { address } = gateway!;
   return new Promise((resolve, reject) => {
-    const req = request({ host: address.host, port: address.port, path: '/', headers: { host }, agent, timeout: 5000 }, (res) => {
+    const headers = { host, ...extra.headers };
+    const req = request({ host: address.host, port: address.port, path: '/', headers, agent, timeout: 5000, ...(extra.localAddress ? { localAddress: extra.localAddress } : {}) }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
@@ -79,9 +81,9 @@ function envoyProcesses(): number[] {
 beforeAll(async () => {
   network = reservePodNetwork(); // the machine-wide lock dir: references and other tests take their own blocks
   const a = (n: number) => network.infraAddress(n);
-  ip = { gateway: a(1), activator: a(2), rev1: a(11), rev2: a(12), rev3: a(13) };
+  ip = { gateway: a(1), activator: a(2), rev1: a(11), rev2: a(12), rev3: a(13), client: a(20) };
   await Promise.all([
-    serve(ip.rev1, QUEUE_SERVING_PORT, 'hello-00001'),
+    serve(ip.rev1, QUEUE_SERVING_PORT, 'hello-00001', rev1Seen),
     serve(ip.rev2, QUEUE_SERVING_PORT, 'hello-00002'),
     serve(ip.rev3, QUEUE_SERVING_PORT, 'hello-00003'),
     serve(ip.activator, 8081, 'activator', activatorSeen),
@@ -133,6 +135,13 @@ describe('the Envoy gateway, configured from Routes, Pods and ServerlessServices
     expect(await get('cold-hello.demo.example.com', false)).toEqual({ status: 200, body: 'activator' });
     expect(activatorSeen[0]?.[ACTIVATOR_HEADERS.revision]).toBe('hello-00003');
     expect(activatorSeen[0]?.[ACTIVATOR_HEADERS.namespace]).toBe('demo');
+  });
+
+  it("appends the client's own address to X-Forwarded-For, also for a loopback client (Envoy would append its host's)", async () => {
+    rev1Seen.length = 0;
+    await get('blue-hello.demo.example.com', false, { localAddress: ip.client });
+    await get('blue-hello.demo.example.com', false, { localAddress: ip.client, headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(rev1Seen.map((h) => [h['x-forwarded-for'], h['x-forwarded-proto']])).toEqual([[ip.client, 'http'], [`203.0.113.7,${ip.client}`, 'http']]);
   });
 
   it('answers 404 for an unknown host', async () => {

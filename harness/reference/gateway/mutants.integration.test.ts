@@ -1,4 +1,4 @@
-import { Agent, createServer, request, type Server } from 'node:http';
+import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,12 @@ import type { KServerlessService } from './inputs.ts';
 import { FakeSource } from './testing/fake-source.ts';
 import { pod, route, sks } from './testing/objects.ts';
 
-// The traffic mutants in a real Envoy fed by fake informers: split-per-connection pins each connection to
-// one revision; drops-on-reconfigure answers 404 for a host while its routes change.
+// The gateway's mutants in a real Envoy fed by fake informers: split-per-connection pins each connection to
+// one revision; drops-on-reconfigure answers 404 for a host while its routes change; strips-forwarded-headers
+// keeps the proxy headers from the pods.
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-gateway-mutants-'));
 const servers: Server[] = [];
+const seen: IncomingHttpHeaders[] = [];
 let network: PodNetwork;
 let gateway: Gateway | undefined;
 const routes = new FakeSource<KRoute>();
@@ -25,10 +27,10 @@ const serverlessServices = new FakeSource<KServerlessService>();
 const HOST = 'hello.demo.example.com';
 const WINDOW_MS = 400;
 
-function get(agent: Agent | false): Promise<{ status: number; body: string }> {
+function get(agent: Agent | false, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   const { address } = gateway!;
   return new Promise((resolve, reject) => {
-    const req = request({ host: address.host, port: address.port, path: '/', headers: { host: HOST }, agent, timeout: 5000 }, (res) => {
+    const req = request({ host: address.host, port: address.port, path: '/', headers: { host: HOST, ...headers }, agent, timeout: 5000 }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
@@ -50,7 +52,10 @@ beforeAll(async () => {
   const a = (n: number) => network.infraAddress(n);
   const revs = [a(11), a(12)];
   await Promise.all(revs.map((ip, i) => new Promise<void>((resolve, reject) => {
-    const server = createServer((_req, res) => res.end(`hello-0000${i + 1}`));
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.end(`hello-0000${i + 1}`);
+    });
     servers.push(server);
     server.once('error', reject).listen(QUEUE_SERVING_PORT, ip, resolve);
   })));
@@ -59,7 +64,7 @@ beforeAll(async () => {
   serverlessServices.set([sks('demo', 'hello-00001', 'Serve'), sks('demo', 'hello-00002', 'Serve')]);
   gateway = await startGateway({
     inputs: { routes, pods, serverlessServices }, address: a(1), port: 8080, activator: { host: a(2), port: 8081 },
-    logDir: dir, configDir: join(dir, 'config'), defects: new Defects(['split-per-connection', `drops-on-reconfigure=${WINDOW_MS}`]), log: () => undefined,
+    logDir: dir, configDir: join(dir, 'config'), defects: new Defects(['split-per-connection', `drops-on-reconfigure=${WINDOW_MS}`, 'strips-forwarded-headers']), log: () => undefined,
   });
 }, 30_000);
 
@@ -84,6 +89,13 @@ describe('the gateway mutants', () => {
       }
     }
     expect(new Set(await answers(40, false))).toEqual(new Set(['hello-00001', 'hello-00002']));
+  });
+
+  it('strips-forwarded-headers: neither Forwarded nor X-Forwarded-For/-Proto reach the pods, sent or not', async () => {
+    seen.length = 0;
+    await get(false);
+    await get(false, { forwarded: 'for=203.0.113.7', 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' });
+    expect(seen.map((h) => [h.forwarded, h['x-forwarded-for'], h['x-forwarded-proto']])).toEqual([[undefined, undefined, undefined], [undefined, undefined, undefined]]);
   });
 
   it('drops-on-reconfigure: a changed split answers 404 for a while, then serves the new one', async () => {
