@@ -1,4 +1,5 @@
 import type { V1Deployment, V1Pod, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
+import { PROBE_IMAGE } from '../../fixtures/workloads/probe/image.ts';
 import type { Cluster } from '../target/cluster.ts';
 
 /**
@@ -7,7 +8,6 @@ import type { Cluster } from '../target/cluster.ts';
  * echo deployments. Plain Kubernetes and Istio's own labels and annotations, so they mean the same on every
  * target.
  */
-export const PROBE_IMAGE = 'gauntlet/probe:0.1.0';
 /** The app's port; Services expose it as port 80 (`http`). */
 export const APP_PORT = 8080;
 /**

@@ -1,9 +1,7 @@
 import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import type { Cluster } from '../../../harness/target/cluster.ts';
 import type { KService } from './types.ts';
-
-/** The probe workload's image: one versatile test app (fixtures/workloads/probe). */
-export const PROBE_IMAGE = 'gauntlet/probe:0.1.0';
+import { PROBE_IMAGE } from '../../../fixtures/workloads/probe/image.ts';
 
 export interface ProbeServiceOptions {
   name: string;
