@@ -15,7 +15,8 @@ import { SERVING_NAMESPACE } from './serving/resources.ts';
 import { QUEUE_SERVING_PORT } from './serving/dataplane.ts';
 import { startGateway, type Gateway } from './gateway/gateway.ts';
 import { informerInputs } from './gateway/inputs.ts';
-import { publishGateway, GATEWAY } from './gateway/publish.ts';
+import { MeshRoutesChannel } from './gateway/mesh-routes.ts';
+import { publishGateway, GATEWAY, GATEWAY_LABELS } from './gateway/publish.ts';
 import { startActivator } from './activator/index.ts';
 import { startAutoscaler } from './autoscaler/controller.ts';
 import { initialScale } from './autoscaler/scaling.ts';
@@ -81,7 +82,16 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
     informers, host: network.infraAddress(2), port: QUEUE_SERVING_PORT, autoscaler, defects: o.defects, log: (m) => log(`[activator] ${m}`),
   });
   o.onStop(() => activator.stop());
-  const mesh = await startMeshControlPlane({ kubeconfig: o.controllers, informers, meshDir, defects: o.defects, log: (m) => log(`[mesh] ${m}`) });
+  // The mesh serves VirtualServices bound to Gateways on the ingress gateway: it publishes their routes here, the
+  // gateway merges them into its own on its next sync.
+  const meshRoutes = new MeshRoutesChannel();
+  const mesh = await startMeshControlPlane({
+    kubeconfig: o.controllers, informers, meshDir, defects: o.defects, log: (m) => log(`[mesh] ${m}`),
+    ingressGateway: {
+      workload: { namespace: GATEWAY.namespace, service: GATEWAY.name, labels: { ...GATEWAY_LABELS }, serviceAccount: GATEWAY.serviceAccount },
+      sink: meshRoutes,
+    },
+  });
   o.onStop(() => mesh.stop());
   await informers.start();
   o.onStop(async () => {
@@ -90,7 +100,7 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   });
   const gateway = await startGateway({
     inputs: gatewayInputs, address: network.infraAddress(1), port: GATEWAY_PORT, activator: { host: activator.host, port: activator.port },
-    logDir: o.logDir, defects: o.defects, log: (m) => log(`[gateway] ${m}`), envoyPath: o.envoy,
+    logDir: o.logDir, defects: o.defects, log: (m) => log(`[gateway] ${m}`), envoyPath: o.envoy, meshRoutes,
   });
   ingress.gateway = gateway;
   o.onStop(() => gateway.stop());

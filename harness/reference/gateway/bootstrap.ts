@@ -1,3 +1,4 @@
+import { FAULT_FILTER, TYPE_URL } from '../mesh/xds/outbound-options.ts';
 import { CONNECTION_SPLIT_KEY, ROUTE_CONFIG_NAME } from './envoy-resources.ts';
 
 export interface BootstrapOptions {
@@ -48,7 +49,11 @@ function connectionManager(o: BootstrapOptions): object {
     stat_prefix: STAT_PREFIX,
     codec_type: 'AUTO',
     rds: { route_config_name: ROUTE_CONFIG_NAME, config_source: fileSource(o.rdsPath, o.rdsDir) },
-    http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
+    http_filters: [
+      // Empty: VirtualService routes carry their fault injection per route (typed_per_filter_config), as on Istio's gateway.
+      { name: FAULT_FILTER, typed_config: { '@type': TYPE_URL.fault } },
+      { name: 'envoy.filters.http.router', typed_config: { '@type': TYPE_URL.router } },
+    ],
     // As Istio's gateway: the client's address decides (not an x-forwarded-for it sent), websockets upgraded, its
     // server name. The client's address is appended to x-forwarded-for by the route configuration, not by Envoy,
     // which would append its host's address for a loopback client (envoy-resources.ts, FORWARDED_FOR).

@@ -2,8 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../../target/errors.ts';
 import type { ConfigFiles } from './config-files.ts';
 import type { EnvoyAdmin } from './envoy-admin.ts';
-import { buildGatewayConfig, type EnvoyCluster, type EnvoyRouteConfiguration, type GatewayConfigOptions } from './envoy-resources.ts';
+import { buildGatewayConfig, type GatewayConfigOptions } from './envoy-resources.ts';
 import { snapshotOf, type GatewayInputs } from './inputs.ts';
+import { NO_MESH_ROUTES, type MeshRoutesSource } from './mesh-routes.ts';
+import { servedConfig, type ServedRouteConfiguration } from './served-config.ts';
 import { hostRoutes, type HostRoute } from './traffic.ts';
 import type { KRoute } from '../serving/types.ts';
 
@@ -11,6 +13,8 @@ export interface ConfigSyncOptions {
   inputs: GatewayInputs;
   files: ConfigFiles;
   config: GatewayConfigOptions;
+  /** The mesh's routes for VirtualServices bound to Gateways (mesh-routes.ts); none without a mesh. */
+  meshRoutes?: MeshRoutesSource;
   log: (line: string) => void;
   debounceMs: number;
 }
@@ -21,12 +25,13 @@ const APPLY_TIMEOUT_MS = 5000;
  * Keeps Envoy's files level-triggered on the inputs: any change schedules one rebuild of the whole
  * configuration after `debounceMs`; changed files are written make-before-break (clusters first, then
  * routes, then the removal of clusters no route needs any more), each step waiting until Envoy took it,
- * so no request meets a route to a cluster that is not there.
+ * so no request meets a route to a cluster that is not there. The mesh's routes (VirtualServices on the
+ * gateway) are merged in on each rebuild (served-config.ts); a change of them schedules one too.
  */
 export class ConfigSync {
   private readonly o: ConfigSyncOptions;
   private admin: EnvoyAdmin | undefined;
-  private clusters: EnvoyCluster[] = [];
+  private clusters: { name: string }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -38,6 +43,8 @@ export class ConfigSync {
   private served = new Map<string, string>();
   private pending: HostRoute[] = [];
   private readonly listeners: (() => void)[] = [];
+  /** What the merge of the mesh's routes reported, so that the log says each once. */
+  private readonly warned = new Set<string>();
 
   constructor(o: ConfigSyncOptions) {
     this.o = o;
@@ -45,6 +52,7 @@ export class ConfigSync {
     for (const source of [o.inputs.routes, o.inputs.pods, o.inputs.serverlessServices]) {
       for (const event of ['add', 'update', 'delete'] as const) source.on(event, schedule);
     }
+    o.meshRoutes?.onChange(schedule);
   }
 
   /** The first files, before Envoy starts (it loads them at start-up). */
@@ -105,7 +113,14 @@ export class ConfigSync {
   }
 
   private build() {
-    return buildGatewayConfig(snapshotOf(this.o.inputs), this.o.config);
+    const knative = buildGatewayConfig(snapshotOf(this.o.inputs), this.o.config);
+    return servedConfig(knative, this.o.meshRoutes?.current() ?? NO_MESH_ROUTES, (m) => this.warnOnce(m));
+  }
+
+  private warnOnce(line: string): void {
+    if (this.warned.has(line)) return;
+    this.warned.add(line);
+    this.o.log(line);
   }
 
   private async apply(): Promise<void> {
@@ -129,7 +144,7 @@ export class ConfigSync {
    * without that host and keeps it for the mutant's window, so requests for it get 404 meanwhile (a gateway that
    * rebuilds a host's routes break-before-make).
    */
-  private async withdrawChangedHosts(next: EnvoyRouteConfiguration, hosts: readonly HostRoute[]): Promise<void> {
+  private async withdrawChangedHosts(next: ServedRouteConfiguration, hosts: readonly HostRoute[]): Promise<void> {
     const windowMs = this.o.config.defects.value('drops-on-reconfigure');
     if (windowMs === undefined || !this.admin) return;
     const changed = new Set(hosts.filter((h) => this.served.has(h.host) && this.served.get(h.host) !== JSON.stringify(h)).map((h) => h.host));

@@ -11,6 +11,7 @@ import { ConfigFiles } from './config-files.ts';
 import { accepts, EnvoyAdmin } from './envoy-admin.ts';
 import { ConfigSync } from './config-sync.ts';
 import type { GatewayInputs } from './inputs.ts';
+import type { MeshRoutesSource } from './mesh-routes.ts';
 import type { KRoute } from '../serving/types.ts';
 
 export interface GatewayOptions {
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   configDir?: string;
   /** How long input changes are gathered before the configuration is rebuilt (default 75 ms). */
   debounceMs?: number;
+  /** The mesh control plane's routes for VirtualServices bound to Gateways, served beside the Routes'. */
+  meshRoutes?: MeshRoutesSource;
 }
 
 export interface Gateway {
@@ -51,7 +54,8 @@ const STARTUP_TIMEOUT_MS = 20_000;
 
 /**
  * The reference's ingress gateway: a real Envoy (one worker), configured from Routes, Pods and
- * ServerlessServices through file-based CDS and RDS. Resolves once Envoy is LIVE and its listener accepts.
+ * ServerlessServices, and from the mesh's routes for VirtualServices bound to Gateways, through file-based CDS
+ * and RDS. Resolves once Envoy is LIVE and its listener accepts.
  */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const envoy = opts.envoyPath ?? (await requireBinaries(['envoy'])).envoy!;
@@ -60,7 +64,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const dir = opts.configDir ?? mkdtempSync(join(tmpdir(), 'gauntlet-envoy-'));
   const files = new ConfigFiles(dir);
   const sync = new ConfigSync({
-    inputs: opts.inputs, files, log: opts.log, debounceMs: opts.debounceMs ?? 75,
+    inputs: opts.inputs, files, log: opts.log, debounceMs: opts.debounceMs ?? 75, ...(opts.meshRoutes ? { meshRoutes: opts.meshRoutes } : {}),
     config: { activator: opts.activator, podPort: opts.podPort ?? QUEUE_SERVING_PORT, defects: opts.defects },
   });
   sync.writeInitial();

@@ -1,6 +1,9 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 
-export const GATEWAY = { namespace: 'istio-system', name: 'istio-ingressgateway', portName: 'http2' };
+/** Istio's ingress gateway as Istio's installation names it: Service, port name, its pods' service account. */
+export const GATEWAY = { namespace: 'istio-system', name: 'istio-ingressgateway', portName: 'http2', serviceAccount: 'istio-ingressgateway-service-account' };
+/** The gateway workload's labels (its Service's selector), which Istio Gateways select (`istio: ingressgateway`). */
+export const GATEWAY_LABELS: Readonly<Record<string, string>> = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
 
 /**
  * Publishes the gateway where a cluster publishes Istio's ingress gateway: a LoadBalancer Service whose
@@ -8,7 +11,7 @@ export const GATEWAY = { namespace: 'istio-system', name: 'istio-ingressgateway'
  */
 export async function publishGateway(kc: KubeConfig, address: string, port: number): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
-  const labels = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
+  const labels = { ...GATEWAY_LABELS };
   await core.createNamespacedService({
     namespace: GATEWAY.namespace,
     body: {

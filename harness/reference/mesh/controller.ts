@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig, KubernetesObject, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { IDestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
+import type { IGateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
@@ -9,16 +10,18 @@ import { describeError } from '../../target/errors.ts';
 import { PODS, type InformerSet, type Resource } from '../controllers/runtime/controller.ts';
 import type { Informer } from '../controllers/runtime/informer.ts';
 import { DiscoveryFile } from '../envoy/discovery-file.ts';
+import type { MeshRoutesSink } from '../gateway/mesh-routes.ts';
 import type { Defects } from '../mutants/catalog.ts';
 import { createMeshCa, type MeshCa } from './identity/ca.ts';
 import { CertificateRotator, DEFAULT_SECRET_TTL_MS } from './identity/rotation.ts';
 import { workloadCertTtl } from './identity/secret-ttl.ts';
-import { proxyFiles, type ProxyFiles } from './layout.ts';
+import { gatewayFiles, proxyFiles, type ProxyFiles } from './layout.ts';
 import { mutantsOf } from './mutants.ts';
 import { publishMeshCa } from './publish-ca.ts';
 import { buildMeshSnapshot } from './snapshot-from-api.ts';
 import type { MeshPod } from './snapshot.ts';
 import { sidecarBootstrap } from './xds/bootstrap.ts';
+import { ingressGatewayRoutes, type IngressGatewayWorkload } from './xds/gateway.ts';
 import { sidecarResources } from './xds/sidecar.ts';
 
 const kind = (apiVersion: string, k: string, plural: string): Resource => ({ apiVersion, kind: k, path: `/apis/${apiVersion}/${plural}` });
@@ -27,6 +30,7 @@ export const PEER_AUTHENTICATIONS = kind('security.istio.io/v1', 'PeerAuthentica
 export const AUTHORIZATION_POLICIES = kind('security.istio.io/v1', 'AuthorizationPolicy', 'authorizationpolicies');
 export const VIRTUAL_SERVICES = kind('networking.istio.io/v1', 'VirtualService', 'virtualservices');
 export const DESTINATION_RULES = kind('networking.istio.io/v1', 'DestinationRule', 'destinationrules');
+export const GATEWAYS = kind('networking.istio.io/v1', 'Gateway', 'gateways');
 
 export interface MeshControlPlaneOptions {
   /** Publishes the mesh's root (`publish-ca.ts`). */
@@ -41,6 +45,11 @@ export interface MeshControlPlaneOptions {
   /** Workload certificates' lifetime unless a pod's `proxy.istio.io/config` sets SECRET_TTL (default 24 h). */
   defaultCertTtlMs?: number;
   debounceMs?: number;
+  /**
+   * The ingress gateway, which serves the VirtualServices bound to Gateways that select it: the mesh gives it a
+   * workload certificate (SDS files under `<meshDir>/gateways/`) and publishes its routes and clusters to `sink`.
+   */
+  ingressGateway?: { workload: IngressGatewayWorkload; sink: MeshRoutesSink };
 }
 
 export interface MeshControlPlane {
@@ -63,7 +72,8 @@ interface Proxy {
  * pod's sidecar configuration (listeners, clusters, routes) and workload certificate in its files. Level-
  * triggered: any change schedules one pass over the whole mesh, which writes only the files that changed.
  * A sidecar's bootstrap is written last, once its other files and certificate exist: the sidecar container
- * waits for it before it starts Envoy.
+ * waits for it before it starts Envoy. With `ingressGateway`, each pass also publishes the ingress gateway's
+ * routes for the VirtualServices bound to Gateways (xds/gateway.ts), after its certificate was issued.
  */
 export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise<MeshControlPlane> {
   const rootNamespace = o.rootNamespace ?? 'istio-system';
@@ -84,6 +94,7 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
   const aps = o.informers.get<IAuthorizationPolicy & KubernetesObject>(AUTHORIZATION_POLICIES);
   const vss = o.informers.get<IVirtualService & KubernetesObject>(VIRTUAL_SERVICES);
   const drs = o.informers.get<IDestinationRule & KubernetesObject>(DESTINATION_RULES);
+  const gws = o.informers.get<IGateway & KubernetesObject>(GATEWAYS);
   const proxies = new Map<string, Proxy>();
   // The translation reports what it leaves out on every pass; the log says it once.
   const warned = new Set<string>();
@@ -92,6 +103,8 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
     warned.add(line);
     o.log(line);
   };
+  // The gateway's certificate first: its SDS files exist before any cluster of its routes names them.
+  const ingress = o.ingressGateway && { ...o.ingressGateway, files: await issueGatewayIdentity(rotator, o.meshDir, o.ingressGateway.workload) };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let dirty = false;
@@ -126,7 +139,7 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
     const podObjects = pods.list();
     const snapshot = buildMeshSnapshot({
       pods: podObjects, services: services.list(), peerAuthentications: pas.list(), authorizationPolicies: aps.list(),
-      virtualServices: vss.list(), destinationRules: drs.list(),
+      virtualServices: vss.list(), destinationRules: drs.list(), gateways: gws.list(),
     }, { rootNamespace, trustDomain });
     const byKey = new Map(podObjects.map((p) => [`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`, p]));
     const meshed = new Set<string>();
@@ -153,6 +166,16 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
       }
     }
     for (const key of [...proxies.keys()]) if (!meshed.has(key)) forget(key);
+    if (ingress) {
+      const { workload, sink } = ingress;
+      const where = `ingress gateway ${workload.namespace}/${workload.service}`;
+      try {
+        sink.publish(ingressGatewayRoutes(snapshot, workload, { files: ingress.files, mutants, warn: (m) => warnOnce(`${where}: ${m}`) }));
+      } catch (e) {
+        o.log(`${where}: configuration failed: ${describeError(e)}`);
+        dirty = true;
+      }
+    }
   };
 
   const run = () => {
@@ -173,7 +196,7 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
   const schedule = () => {
     if (!stopped && timer === undefined) timer = setTimeout(run, o.debounceMs ?? 10);
   };
-  for (const informer of [pods, services, pas, aps, vss, drs] as Informer<KubernetesObject>[]) {
+  for (const informer of [pods, services, pas, aps, vss, drs, gws] as Informer<KubernetesObject>[]) {
     for (const event of ['add', 'update', 'delete'] as const) informer.on(event, schedule);
   }
   schedule();
@@ -187,6 +210,16 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
       rotator.close();
     },
   };
+}
+
+/**
+ * What istio-agent does for Istio's gateway pod: a certificate for the gateway's service account, rotated like a
+ * sidecar's, in SDS files its Envoy reads. Registered under a name no pod can have (`<service> (gateway)`).
+ */
+async function issueGatewayIdentity(rotator: CertificateRotator, meshDir: string, w: IngressGatewayWorkload): Promise<ProxyFiles> {
+  const files = gatewayFiles(meshDir, w.namespace, w.service);
+  await rotator.register({ namespace: w.namespace, pod: `${w.service} (gateway)`, serviceAccount: w.serviceAccount, files });
+  return files;
 }
 
 function writeAtomically(path: string, tmp: string, doc: object): void {

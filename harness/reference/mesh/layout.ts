@@ -27,7 +27,19 @@ export const WORKLOAD_SECRET = 'default';
 export const ROOT_SECRET = 'ROOTCA';
 
 export function proxyFiles(meshDir: string, namespace: string, pod: string): ProxyFiles {
-  const dir = join(meshDir, 'proxies', namespace, pod);
+  return filesIn(join(meshDir, 'proxies', namespace, pod));
+}
+
+/**
+ * The ingress gateway's files: `<meshDir>/gateways/<namespace>/<name>/`. Its Envoy is configured by the gateway
+ * (harness/reference/gateway); of these it reads only the SDS secrets, its workload certificate for mTLS to
+ * meshed destinations.
+ */
+export function gatewayFiles(meshDir: string, namespace: string, name: string): ProxyFiles {
+  return filesIn(join(meshDir, 'gateways', namespace, name));
+}
+
+function filesIn(dir: string): ProxyFiles {
   const ldsDir = join(dir, 'lds');
   const cdsDir = join(dir, 'cds');
   const rdsDir = join(dir, 'rds');

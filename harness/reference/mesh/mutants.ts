@@ -16,6 +16,7 @@ export interface MeshMutants {
   mirrorIgnored: boolean;
   noOverflowLimit: boolean;
   noEjection: boolean;
+  gatewayIgnoresVirtualServices: boolean;
 }
 
 export function mutantsOf(d: Defects): MeshMutants {
@@ -34,5 +35,6 @@ export function mutantsOf(d: Defects): MeshMutants {
     mirrorIgnored: d.has('mirror-ignored'),
     noOverflowLimit: d.has('no-overflow-limit'),
     noEjection: d.has('no-ejection'),
+    gatewayIgnoresVirtualServices: d.has('gateway-ignores-virtualservices'),
   };
 }

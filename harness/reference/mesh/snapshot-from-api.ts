@@ -1,5 +1,6 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import type { IDestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
+import type { IGateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
@@ -18,6 +19,7 @@ export interface MeshObjects {
   authorizationPolicies: readonly IAuthorizationPolicy[];
   virtualServices: readonly IVirtualService[];
   destinationRules: readonly IDestinationRule[];
+  gateways: readonly IGateway[];
 }
 
 const isReady = (p: V1Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
@@ -88,5 +90,6 @@ export function buildMeshSnapshot(o: MeshObjects, settings: { rootNamespace: str
     authorizationPolicies: [...o.authorizationPolicies],
     virtualServices: [...o.virtualServices],
     destinationRules: [...o.destinationRules],
+    gateways: [...o.gateways],
   };
 }

@@ -1,4 +1,5 @@
 import type { IDestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
+import type { IGateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
@@ -18,6 +19,8 @@ export interface MeshSnapshot {
   authorizationPolicies: IAuthorizationPolicy[];
   virtualServices: IVirtualService[];
   destinationRules: IDestinationRule[];
+  /** Istio Gateways: which of them apply to the ingress gateway, and on which ports and hosts (xds/gateway-servers.ts). */
+  gateways: IGateway[];
 }
 
 /** A running pod (with a pod IP). Meshed pods have a sidecar; others are plain endpoints. */

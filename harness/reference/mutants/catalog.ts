@@ -106,6 +106,7 @@ export const MUTANTS = [
   { name: 'mirror-ignored', description: 'VirtualService mirroring sends no copies', mustFail: ['MESH.MIRROR'] },
   { name: 'no-overflow-limit', description: 'DestinationRule connection pool limits are not applied', mustFail: ['MESH.CIRCUIT.OVERFLOW'] },
   { name: 'no-ejection', description: 'DestinationRule outlier detection is not applied: failing endpoints stay in rotation', mustFail: ['MESH.CIRCUIT.OUTLIER-EJECTION'] },
+  { name: 'gateway-ignores-virtualservices', description: 'VirtualServices bound to Gateways are not served at the ingress gateway: their hosts get 404 there', mustFail: ['MESH.GATEWAY.ROUTE'] },
 ] as const satisfies readonly Mutant[];
 
 export type MutantName = (typeof MUTANTS)[number]['name'];

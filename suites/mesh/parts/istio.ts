@@ -1,4 +1,5 @@
 import { DestinationRule, type IDestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
+import { Gateway, type IGateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import { VirtualService, type IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import { AuthorizationPolicy, type IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
@@ -32,6 +33,12 @@ export function destinationRule(name: string, spec: NonNullable<IDestinationRule
   const dr = new DestinationRule({ metadata: { name }, spec });
   dr.validate();
   return dr;
+}
+
+export function gateway(name: string, spec: NonNullable<IGateway['spec']>): Gateway {
+  const gw = new Gateway({ metadata: { name }, spec });
+  gw.validate();
+  return gw;
 }
 
 /** Istio's principal for a service account: `<trust domain>/ns/<namespace>/sa/<name>`. */

@@ -34,7 +34,7 @@ const policies: IAuthorizationPolicy[] = [
   ] } },
 ];
 const snapshot: MeshSnapshot = {
-  rootNamespace: 'istio-system', trustDomain: 'cluster.local', pods: [pod], services: [], virtualServices: [], destinationRules: [], authorizationPolicies: policies,
+  rootNamespace: 'istio-system', trustDomain: 'cluster.local', pods: [pod], services: [], virtualServices: [], destinationRules: [], gateways: [], authorizationPolicies: policies,
   peerAuthentications: [{
     apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { namespace: 'demo', name: 'p' },
     spec: { selector: { matchLabels: { app: 'web' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 8002: { mode: 'PERMISSIVE' }, 8003: { mode: 'DISABLE' } } },

@@ -50,7 +50,7 @@ export interface EnvoyCluster extends Omit<PolicyFields, 'common_http_protocol_o
  * (`tls.mode: ISTIO_MUTUAL`), none (`DISABLE`), or automatic per endpoint (transport_socket_matches on the
  * `tlsMode: istio` endpoint metadata, so meshed and plain pods behind one service both work).
  */
-export function outboundClusters(snapshot: MeshSnapshot, proxy: MeshPod, opts: OutboundClusterOptions = {}): EnvoyCluster[] {
+export function outboundClusters(snapshot: MeshSnapshot, proxy: Pick<MeshPod, 'namespace' | 'labels'>, opts: OutboundClusterOptions = {}): EnvoyCluster[] {
   const domain = opts.clusterDomain ?? CLUSTER_DOMAIN;
   const warn = opts.warn ?? (() => undefined);
   const acceptsMtls = opts.endpointAcceptsMtls ?? ((pod, port) => pod.meshed && effectiveMtlsMode(snapshot, pod, port) !== 'DISABLE');

@@ -54,7 +54,7 @@ const authorizationPolicies: IAuthorizationPolicy[] = [
 
 function snapshot(): MeshSnapshot {
   return {
-    rootNamespace: 'istio-system', trustDomain: 'cluster.local', pods: [pod], peerAuthentications, authorizationPolicies, virtualServices: [], destinationRules: [],
+    rootNamespace: 'istio-system', trustDomain: 'cluster.local', pods: [pod], peerAuthentications, authorizationPolicies, virtualServices: [], destinationRules: [], gateways: [],
     services: [{ namespace: 'demo', name: 'server', selector: { app: 'server' }, ports: [{ name: 'http', port: 80, targetPort: ALICE_ONLY }] }],
   };
 }

@@ -11,7 +11,7 @@ const files = proxyFiles('/mesh', 'demo', 'web-1');
 
 function snapshot(mode?: 'STRICT' | 'PERMISSIVE' | 'DISABLE'): MeshSnapshot {
   return {
-    rootNamespace: 'istio-system', trustDomain: 'cluster.local', pods: [pod], virtualServices: [], destinationRules: [], authorizationPolicies: [],
+    rootNamespace: 'istio-system', trustDomain: 'cluster.local', pods: [pod], virtualServices: [], destinationRules: [], gateways: [], authorizationPolicies: [],
     peerAuthentications: mode ? [{ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { namespace: 'istio-system', name: 'default' }, spec: { mtls: { mode } } }] : [],
     services: [
       { namespace: 'demo', name: 'web', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 9090 }, { port: 81, targetPort: 8080 }] },

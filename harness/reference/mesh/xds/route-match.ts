@@ -31,12 +31,28 @@ export interface EnvoyRouteMatch {
 export const MESH_GATEWAY = 'mesh';
 
 /**
- * Whether a match condition applies to this proxy at all, as istiod's sourceMatchHTTP: `gateways` (when set)
- * must name the mesh; otherwise `sourceLabels` must be among the proxy's labels and `sourceNamespace` its own.
+ * A gateway named in a VirtualService (`gateways`, or a match's `gateways`) -> `<namespace>/<name>`, as istiod's
+ * resolveGatewayName: a short name is in the VirtualService's namespace, `./name` too, the legacy
+ * `name.namespace[.svc...]` form becomes `namespace/name`; `mesh` stays `mesh`.
  */
-export function appliesToSource(m: HttpMatch | undefined, proxy: Pick<MeshPod, 'labels' | 'namespace'>): boolean {
+export function resolveGatewayName(name: string, vsNamespace: string): string {
+  if (name === MESH_GATEWAY) return name;
+  const slash = name.indexOf('/');
+  if (slash >= 0) return name.slice(0, slash) === '.' ? `${vsNamespace}/${name.slice(slash + 1)}` : name;
+  const [short = '', namespace] = name.split('.');
+  return namespace === undefined ? `${vsNamespace}/${name}` : `${namespace}/${short}`;
+}
+
+/**
+ * Whether a match condition applies to this proxy at all, as istiod's sourceMatchHTTP: `gateways` (when set)
+ * must name one of the proxy's (`mesh` for a sidecar, `<namespace>/<name>` of its Gateway for a gateway);
+ * otherwise `sourceLabels` must be among the proxy's labels and `sourceNamespace` its own.
+ */
+export function appliesToSource(
+  m: HttpMatch | undefined, proxy: Pick<MeshPod, 'labels' | 'namespace'>, gateways: ReadonlySet<string>, vsNamespace: string,
+): boolean {
   if (!m) return true;
-  if (m.gateways && m.gateways.length > 0) return m.gateways.includes(MESH_GATEWAY);
+  if (m.gateways && m.gateways.length > 0) return m.gateways.some((g) => gateways.has(resolveGatewayName(g, vsNamespace)));
   return matches(m.sourceLabels ?? {}, proxy.labels) && (!m.sourceNamespace || m.sourceNamespace === proxy.namespace);
 }
 

@@ -3,7 +3,10 @@ import type { MeshPod, MeshSnapshot } from '../snapshot.ts';
 import { exportedTo, hostMatches, resolveHost, specificity, CLUSTER_DOMAIN } from './mesh-hosts.ts';
 import { oldestFirst } from './peer-authentication.ts';
 import { translateRule, type EnvoyRoute, type RuleContext } from './route-action.ts';
-import { appliesToSource, isCatchAll, MESH_GATEWAY, routeMatch } from './route-match.ts';
+import { appliesToSource, isCatchAll, MESH_GATEWAY, resolveGatewayName, routeMatch } from './route-match.ts';
+
+/** The gateway names a sidecar answers to in `gateways` fields. */
+const SIDECAR_GATEWAYS: ReadonlySet<string> = new Set([MESH_GATEWAY]);
 
 /**
  * The VirtualServices that apply to a sidecar: bound to the mesh (no `gateways`, or `mesh` among them) and
@@ -15,6 +18,19 @@ export function meshVirtualServices(snapshot: Pick<MeshSnapshot, 'virtualService
       const gateways = vs.spec?.gateways ?? [];
       const ns = vs.metadata?.namespace ?? 'default';
       return (gateways.length === 0 || gateways.includes(MESH_GATEWAY)) && exportedTo(vs.spec?.exportTo, ns, proxy.namespace);
+    })
+    .sort(oldestFirst);
+}
+
+/**
+ * The VirtualServices bound to a Gateway (`<namespace>/<name>`, as resolveGatewayName gives it) and exported to
+ * the gateway proxy's namespace, oldest first: istiod's VirtualServicesForGateway.
+ */
+export function virtualServicesForGateway(snapshot: Pick<MeshSnapshot, 'virtualServices'>, gateway: string, proxyNamespace: string): IVirtualService[] {
+  return snapshot.virtualServices
+    .filter((vs) => {
+      const ns = vs.metadata?.namespace ?? 'default';
+      return (vs.spec?.gateways ?? []).some((g) => resolveGatewayName(g, ns) === gateway) && exportedTo(vs.spec?.exportTo, ns, proxyNamespace);
     })
     .sort(oldestFirst);
 }
@@ -38,15 +54,18 @@ export function virtualServiceFor(virtualServices: readonly IVirtualService[], f
 }
 
 /**
- * A VirtualService's HTTP rules -> Envoy routes for requests to one service port, as istiod's
+ * A VirtualService's HTTP rules -> Envoy routes for requests to one port, as istiod's
  * BuildHTTPRoutesForVirtualService: rules in order, one route per match (matches are OR'd; a match naming
- * another port, or a source this proxy is not, is skipped); nothing after a route that takes everything.
- * Empty when no rule applies to the port: the service then gets its default route.
+ * another port, or a source or gateway this proxy is not, is skipped); nothing after a route that takes
+ * everything. `gateways` are the names the proxy answers to: `mesh` for a sidecar, its Gateway's
+ * `<namespace>/<name>` for a gateway. Empty when no rule applies: a sidecar's service then gets its default
+ * route, a gateway leaves the VirtualService out.
  */
 export function virtualServiceRoutes(
   vs: IVirtualService,
   proxy: Pick<MeshPod, 'labels' | 'namespace'>,
   ctx: Omit<RuleContext, 'namespace'>,
+  gateways: ReadonlySet<string> = SIDECAR_GATEWAYS,
 ): EnvoyRoute[] {
   const rc: RuleContext = { ...ctx, namespace: vs.metadata?.namespace ?? 'default' };
   const ignoreHeaders = ctx.mutants.ignoresHeaderMatch === true;
@@ -59,7 +78,7 @@ export function virtualServiceRoutes(
       catchAll = true;
     } else {
       for (const m of rule.match) {
-        if ((m.port && m.port !== ctx.listenPort) || !appliesToSource(m, proxy)) continue;
+        if ((m.port && m.port !== ctx.listenPort) || !appliesToSource(m, proxy, gateways, rc.namespace)) continue;
         const r = translateRule(rule, routeMatch(m, ignoreHeaders), m.name, rc);
         if (!r) continue;
         out.push(r);

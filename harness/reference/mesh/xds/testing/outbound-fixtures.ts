@@ -1,4 +1,5 @@
 import type { IDestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
+import type { IGateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import type { MeshPod, MeshService, MeshSnapshot } from '../../snapshot.ts';
 
@@ -22,9 +23,15 @@ export function destinationRule(namespace: string, name: string, spec: DrSpec, c
   return { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { namespace, name, ...(creationTimestamp ? { creationTimestamp } : {}) }, spec };
 }
 
+type GwSpec = NonNullable<IGateway['spec']>;
+
+export function gateway(namespace: string, name: string, spec: GwSpec, creationTimestamp?: string): IGateway {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { namespace, name, ...(creationTimestamp ? { creationTimestamp } : {}) }, spec };
+}
+
 export function snapshot(parts: Partial<MeshSnapshot>): MeshSnapshot {
   return {
     rootNamespace: 'istio-system', trustDomain: 'cluster.local', pods: [], services: [],
-    peerAuthentications: [], authorizationPolicies: [], virtualServices: [], destinationRules: [], ...parts,
+    peerAuthentications: [], authorizationPolicies: [], virtualServices: [], destinationRules: [], gateways: [], ...parts,
   };
 }
