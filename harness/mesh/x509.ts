@@ -120,21 +120,40 @@ export async function loadAuthority(ca: PemCredentials): Promise<SigningAuthorit
 export interface LeafOptions extends Validity {
   /** URI SANs: the SPIFFE id(s). */
   uris: string[];
+  /** DNS and IP SANs, for serving certificates of the reference's own servers. */
+  dnsNames?: string[];
+  ipAddresses?: string[];
   /** A subject for the certificate; Istio's workload certificates have none (the default). */
   subject?: string;
+  /** Extended key usage: both, as Istio's workload certificates (the default), or one of them. */
+  usage?: 'server' | 'client' | 'both';
 }
 
-/** A workload certificate shaped as Istio's, with a fresh ECDSA P-256 key, signed by `issuer` or by itself. */
+const EKU = {
+  server: [x509.ExtendedKeyUsage.serverAuth],
+  client: [x509.ExtendedKeyUsage.clientAuth],
+  both: [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth],
+};
+
+/**
+ * A workload certificate shaped as Istio's (by default), with a fresh ECDSA P-256 key, signed by `issuer` or by
+ * itself; with DNS/IP SANs, a subject and one usage, the reference's own serving and client certificates too.
+ */
 export async function issueLeaf(issuer: SigningAuthority | 'self-signed', opts: LeafOptions): Promise<IssuedCertificate> {
   const keys = await newKeyPair();
   const subject = opts.subject ?? '';
   const serialNumber = randomSerial();
+  const sans: x509.JsonGeneralName[] = [
+    ...opts.uris.map((value) => ({ type: 'url' as const, value })),
+    ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
   const extensions = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+    new x509.ExtendedKeyUsageExtension(EKU[opts.usage ?? 'both']),
     // RFC 5280 §4.2.1.6: with an empty subject, the SAN extension must be critical (Istio marks it so).
-    new x509.SubjectAlternativeNameExtension(opts.uris.map((value) => ({ type: 'url' as const, value })), subject === ''),
+    ...(sans.length > 0 ? [new x509.SubjectAlternativeNameExtension(sans, subject === '')] : []),
     ...(issuer === 'self-signed' ? [] : [await x509.AuthorityKeyIdentifierExtension.create(issuer.cert)]),
   ];
   const common = { serialNumber, notBefore: opts.notBefore, notAfter: opts.notAfter, extensions };

@@ -1,3 +1,4 @@
+import { watchedFile } from '../envoy/config-source.ts';
 import { FAULT_FILTER, TYPE_URL } from '../mesh/xds/outbound-options.ts';
 import { CONNECTION_SPLIT_KEY, ROUTE_CONFIG_NAME } from './envoy-resources.ts';
 
@@ -16,11 +17,6 @@ export interface BootstrapOptions {
 
 export const STAT_PREFIX = 'ingress_http';
 
-/** A watched file: Envoy reloads it when a file is renamed into its directory (an atomic replace). */
-function fileSource(path: string, dir: string) {
-  return { resource_api_version: 'V3', path_config_source: { path, watched_directory: { path: dir } } };
-}
-
 /**
  * Envoy's bootstrap: a static listener whose routes come by RDS and clusters by CDS, both from files. The
  * listener is static because an LDS update drains the old listener, leaving keep-alive connections on old
@@ -30,7 +26,7 @@ export function bootstrap(o: BootstrapOptions): object {
   return {
     node: { id: 'istio-ingressgateway.istio-system', cluster: 'istio-ingressgateway' },
     admin: { address: { socket_address: { address: o.address, port_value: 0 } } },
-    dynamic_resources: { cds_config: fileSource(o.cdsPath, o.cdsDir) },
+    dynamic_resources: { cds_config: watchedFile(o.cdsPath, o.cdsDir) },
     static_resources: {
       listeners: [
         {
@@ -48,7 +44,7 @@ function connectionManager(o: BootstrapOptions): object {
     '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
     stat_prefix: STAT_PREFIX,
     codec_type: 'AUTO',
-    rds: { route_config_name: ROUTE_CONFIG_NAME, config_source: fileSource(o.rdsPath, o.rdsDir) },
+    rds: { route_config_name: ROUTE_CONFIG_NAME, config_source: watchedFile(o.rdsPath, o.rdsDir) },
     http_filters: [
       // Empty: VirtualService routes carry their fault injection per route (typed_per_filter_config), as on Istio's gateway.
       { name: FAULT_FILTER, typed_config: { '@type': TYPE_URL.fault } },

@@ -9,7 +9,8 @@ import { proxyFiles } from '../layout.ts';
 import type { MeshPod, MeshSnapshot } from '../snapshot.ts';
 import { sidecarBootstrap } from './bootstrap.ts';
 import { inboundClusters, inboundListeners } from './inbound.ts';
-import { atomicJson, testRoot, workloadCertificate, writeSecrets } from './testing/certs.ts';
+import { DiscoveryFile } from '../../envoy/discovery-file.ts';
+import { testRoot, workloadCertificate, writeSecrets } from './testing/certs.ts';
 import { outboundSni, upstreamMtls } from './tls.ts';
 
 const pod: MeshPod = {
@@ -61,8 +62,8 @@ describe('sidecarBootstrap', () => {
     writeSecrets(files, root, await workloadCertificate(root, 'spiffe://cluster.local/ns/demo/sa/web'));
     // Envoy refuses to start unless the LDS and CDS files exist: the controller writes them before the bootstrap.
     for (const d of [files.ldsDir, files.cdsDir]) mkdirSync(d, { recursive: true });
-    atomicJson(files, files.lds, { version_info: '1', resources: inboundListeners(snapshot, pod, files) });
-    atomicJson(files, files.cds, { version_info: '1', resources: inboundClusters(snapshot, pod) });
+    new DiscoveryFile(files.lds, files.tmpDir).write(inboundListeners(snapshot, pod, files));
+    new DiscoveryFile(files.cds, files.tmpDir).write(inboundClusters(snapshot, pod));
     const bootstrap = sidecarBootstrap(pod, files) as { static_resources: { listeners: object[]; clusters?: object[] }; dynamic_resources?: object };
     const validate = async (config: object, name: string) => {
       const path = join(dir, name);

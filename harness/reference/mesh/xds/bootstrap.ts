@@ -1,6 +1,6 @@
 import { SIDECAR_PORTS, type ProxyFiles } from '../layout.ts';
 import type { MeshPod } from '../snapshot.ts';
-import { watchedFile } from './config-source.ts';
+import { watchedFile } from '../../envoy/config-source.ts';
 import { healthListener } from './inbound.ts';
 
 export interface BootstrapOptions {

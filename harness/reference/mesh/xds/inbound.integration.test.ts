@@ -17,7 +17,8 @@ import { proxyFiles, type ProxyFiles } from '../layout.ts';
 import { spiffeId, type MeshPod, type MeshSnapshot } from '../snapshot.ts';
 import { sidecarBootstrap } from './bootstrap.ts';
 import { inboundClusters, inboundListeners, type InboundMutants } from './inbound.ts';
-import { atomicJson, testRoot, workloadCertificate, writeSecrets } from './testing/certs.ts';
+import { DiscoveryFile } from '../../envoy/discovery-file.ts';
+import { testRoot, workloadCertificate, writeSecrets } from './testing/certs.ts';
 
 // A real Envoy as the sidecar of one pod, configured by hand-written LDS/CDS files from the inbound translation,
 // in front of echo servers at the pod's local address. Port 8001 is STRICT (mesh-wide), 8002 PERMISSIVE and
@@ -59,11 +60,11 @@ function snapshot(): MeshSnapshot {
   };
 }
 
-/** Writes the sidecar's LDS and CDS files; resolves once Envoy has taken that LDS version and warmed it. */
-async function configure(version: string, mutants: InboundMutants = {}): Promise<void> {
+/** Writes the sidecar's LDS and CDS files (`what`: for the error); resolves once Envoy has taken that LDS version and warmed it. */
+async function configure(what: string, mutants: InboundMutants = {}): Promise<void> {
   const s = snapshot();
-  atomicJson(files, files.cds, { version_info: version, resources: inboundClusters(s, pod) });
-  atomicJson(files, files.lds, { version_info: version, resources: inboundListeners(s, pod, files, { mutants }) });
+  new DiscoveryFile(files.cds, files.tmpDir).write(inboundClusters(s, pod));
+  const version = new DiscoveryFile(files.lds, files.tmpDir).write(inboundListeners(s, pod, files, { mutants }))!;
   if (!envoy) return;
   const deadline = Date.now() + 10_000;
   let stats = '';
@@ -72,7 +73,7 @@ async function configure(version: string, mutants: InboundMutants = {}): Promise
     if (stats.includes(`lds.version_text: "${version}"`) && /total_listeners_warming: 0\b/.test(stats)) return;
     await sleep(50);
   }
-  throw new Error(`Envoy did not take LDS version ${version}: ${stats}`);
+  throw new Error(`Envoy did not take LDS version ${version} (${what}): ${stats}`);
 }
 
 interface Reply {

@@ -1,6 +1,6 @@
 import { SIDECAR_PORTS, type ProxyFiles } from '../layout.ts';
 import type { MeshPod } from '../snapshot.ts';
-import { watchedFile } from './config-source.ts';
+import { watchedFile } from '../../envoy/config-source.ts';
 import { FAULT_FILTER, OUTBOUND_ROUTE_NAME, TYPE_URL } from './outbound-options.ts';
 
 export { outboundClusters, type EnvoyCluster, type OutboundClusterOptions, type UpstreamTlsRequest } from './clusters.ts';

@@ -1,5 +1,5 @@
 import { ROOT_SECRET, WORKLOAD_SECRET, type ProxyFiles } from '../layout.ts';
-import { watchedFile } from './config-source.ts';
+import { watchedFile } from '../../envoy/config-source.ts';
 
 // Envoy's SdsSecretConfigs for the two secrets identity/sds-files.ts writes, for the TLS contexts.
 

@@ -1,5 +1,3 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createAuthority, issueCertificate, type Authority, type KeyPairPem } from '../../../controlplane/pki.ts';
 import type { ProxyFiles } from '../../layout.ts';
 import { writeSdsSecrets } from '../../identity/sds-files.ts';
@@ -19,12 +17,4 @@ export function workloadCertificate(root: Authority, spiffeId: string): Promise<
 /** Writes the two SDS files a sidecar reads, as the mesh's certificate rotator does. */
 export function writeSecrets(files: ProxyFiles, root: Authority, workload: KeyPairPem): void {
   writeSdsSecrets(files, { certChainPem: workload.certPem, keyPem: workload.keyPem, trustAnchorsPem: root.certPem });
-}
-
-/** Writes a discovery response by a rename into its watched directory, as Envoy expects. */
-export function atomicJson(files: Pick<ProxyFiles, 'tmpDir'>, path: string, body: object): void {
-  mkdirSync(files.tmpDir, { recursive: true });
-  const tmp = join(files.tmpDir, `${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(tmp, JSON.stringify(body, null, 1));
-  renameSync(tmp, path);
 }

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accepts } from '../../../gateway/envoy-admin.ts';
 import { startProcess, type ManagedProcess } from '../../../process/spawn.ts';
 import { requireBinaries } from '../../../../tools/resolve.ts';
 import type { ProxyFiles } from '../../layout.ts';
-import { watchedFile } from '../config-source.ts';
+import { watchedFile } from '../../../envoy/config-source.ts';
+import { DiscoveryFile } from '../../../envoy/discovery-file.ts';
 import { OUTBOUND_STAT_PREFIX } from '../outbound.ts';
 import { OUTBOUND_ROUTE_NAME } from '../outbound-options.ts';
 
@@ -18,12 +18,9 @@ export interface FileEnvoy {
   stop(): Promise<void>;
 }
 
+/** Writes a discovery file afresh (Envoy reloads it even when unchanged) and returns its version. */
 function writeDiscovery(files: ProxyFiles, path: string, resources: object[]): string {
-  const version = createHash('sha256').update(JSON.stringify(resources)).digest('hex').slice(0, 12);
-  const tmp = join(files.tmpDir, `${version}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(tmp, JSON.stringify({ version_info: version, resources }, null, 1));
-  renameSync(tmp, path);
-  return version;
+  return new DiscoveryFile(path, files.tmpDir).write(resources)!;
 }
 
 async function stats(admin: string, filter: string): Promise<string> {
