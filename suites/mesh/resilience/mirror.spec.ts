@@ -1,6 +1,7 @@
 import { outcomes } from '../../../harness/mesh/clients.ts';
 import { CONTROL_PORT } from '../../../harness/mesh/workloads.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
+import { WaitTimeout } from '../../../harness/target/errors.ts';
 import { httpRequest } from '../../../harness/target/http.ts';
 import { virtualService } from '../parts/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
@@ -9,6 +10,11 @@ import { twoVersions, versionOf } from '../parts/versions.ts';
 const REQUESTS = 20;
 /** How long the copies may trail the answers. */
 const SETTLE_MS = 5000;
+/**
+ * How long after the route reached the client the mirror's destination may take: the same configuration push
+ * carries both on Istio and here, so seconds are generous (and a mutant that never mirrors fails in that time).
+ */
+const MIRROR_PROPAGATION_MS = 15_000;
 
 /**
  * All traffic routed to v1 and mirrored to v2. v2's own request count (the probe's `requestCount`, read on its
@@ -27,8 +33,29 @@ requirement('MESH.MIRROR', async (ctx) => {
       const res = await httpRequest({ url: `http://${v2}:${CONTROL_PORT}/count`, timeoutMs: 5000, signal: ctx.signal });
       return (JSON.parse(res.body) as { requestCount: number }).requestCount;
     };
+    // The mirror's destination reaches the client's sidecar on its own schedule (scenario.ts waits for the route's,
+    // v1's): wait until a copy arrives, then until no copy trails (two readings 200 ms apart differ by the reading).
+    const client = sc.clients['mirror-client']!;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const gateStarted = Date.now();
+    const gateDeadline = gateStarted + MIRROR_PROPAGATION_MS;
+    for (let last = await countAtV2(); ; ) {
+      await client.send({ url: sc.url, count: 1, bodies: false }, ctx.signal);
+      await sleep(200);
+      const now = await countAtV2();
+      if (now - last > 1) break;
+      if (Date.now() > gateDeadline) throw new WaitTimeout(`no mirrored copy reached v2 within ${MIRROR_PROPAGATION_MS / 1000} s of the route to v1 reaching the client`, `v2's request count ${now}`);
+      last = now;
+    }
+    for (let last = await countAtV2(); Date.now() < gateDeadline; ) {
+      await sleep(200);
+      const now = await countAtV2();
+      if (now === last + 1) break;
+      last = now;
+    }
+    ctx.log.note(`mirrored copies reached v2 and settled ${Date.now() - gateStarted} ms after the route to v1 reached the client`);
     const before = await countAtV2();
-    const results = (await sc.clients['mirror-client']!.send({ url: sc.url, count: REQUESTS, bodies: false }, ctx.signal));
+    const results = (await client.send({ url: sc.url, count: REQUESTS, bodies: false }, ctx.signal));
     // Copies are sent fire-and-forget: they may arrive after the answers. Each reading is a request v2 counts.
     let readings = 1;
     let mirrored: number;
