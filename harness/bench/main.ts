@@ -34,9 +34,10 @@ const progress = (line: string) => console.error(`[bench] ${line}`);
 const outDir = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
 const machine = describeMachine();
 progress(`machine: ${machine}`);
-const selected = names.length > 0 ? names : Object.keys(BENCHES);
+// The benches on the shared reference first; it is stopped before those that start their own, which it would disturb.
+const selected = (names.length > 0 ? names : Object.keys(BENCHES)).sort((a, b) => Number(BENCHES[a]!.ownReference === false) - Number(BENCHES[b]!.ownReference === false));
 const needsReference = selected.some((n) => BENCHES[n]!.ownReference !== false);
-const ref = needsReference ? await launchReference({ logDir: join(outDir, 'reference-logs'), progress }) : undefined;
+let ref = needsReference ? await launchReference({ logDir: join(outDir, 'reference-logs'), progress }) : undefined;
 try {
   const cluster = ref ? new Cluster(loadKubeconfig(ref.kubeconfig), 'default') : undefined;
   const context: BenchContext = {
@@ -49,6 +50,10 @@ try {
   };
   for (const name of selected) {
     const bench = BENCHES[name]!;
+    if (bench.ownReference === false && ref) {
+      await ref.stop();
+      ref = undefined;
+    }
     const body = await bench.run(context);
     if (process.env.GAUNTLET_BENCH_QUICK === '1') {
       console.log(body);

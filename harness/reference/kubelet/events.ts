@@ -30,10 +30,28 @@ export function containerFieldPath(containerName: string, init = false): string 
 /**
  * Events as client-go's legacy recorder writes them (what `kubectl describe` and `kubectl get events`
  * show): named `<object>.<hex unix nanos>`, in the object's namespace (`default` for a Node), with
- * `source` and `reportingComponent`/`reportingInstance`. Repeats are not aggregated into `count`.
+ * `source` and `reportingComponent`/`reportingInstance`. Repeats are not aggregated into `count`. Sent one at a
+ * time, in order, as client-go's broadcaster does (one goroutine drains its queue): a pod start records six at
+ * once, and sent side by side they would open connections and take the API server's time from the pod's status.
  */
 export function createEventRecorder(client: Client, source: { component: string; host: string }, log: (m: string) => void): EventRecorder {
-  const pending = new Set<Promise<void>>();
+  const queue: { body: CoreV1Event; describe: string }[] = [];
+  let draining: Promise<void> | undefined;
+  const drain = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { body, describe } = next;
+      await client.core.createNamespacedEvent({ namespace: body.metadata?.namespace ?? 'default', body }).then(
+        () => undefined,
+        (e: unknown) => log(`could not post Event ${describe}: ${describeError(e)}`),
+      );
+    }
+  };
+  const kick = (): void => {
+    draining ??= drain().finally(() => {
+      draining = undefined;
+      if (queue.length > 0) kick();
+    });
+  };
   let seq = 0n;
   return {
     record(about, event) {
@@ -62,17 +80,11 @@ export function createEventRecorder(client: Client, source: { component: string;
         lastTimestamp: now,
         count: 1,
       };
-      const p = client.core
-        .createNamespacedEvent({ namespace, body })
-        .then(
-          () => undefined,
-          (e: unknown) => log(`could not post Event ${event.reason} about ${about.kind} ${namespace}/${name}: ${describeError(e)}`),
-        )
-        .finally(() => pending.delete(p));
-      pending.add(p);
+      queue.push({ body, describe: `${event.reason} about ${about.kind} ${namespace}/${name}` });
+      kick();
     },
     async flush() {
-      await Promise.all([...pending]);
+      while (draining) await draining;
     },
   };
 }
