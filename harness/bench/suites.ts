@@ -17,7 +17,7 @@ const RUNS = QUICK ? 1 : 3;
 const SUITES = QUICK ? ['serving/ready-basic'] : ['serving', 'mesh'];
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gauntlet');
 
-interface Run { wallS: number; requirementsS: number; verdicts: Record<string, string>; exitCode: number }
+interface Run { wallS: number; requirementsS: number; verdicts: Record<string, string>; reasons: Record<string, string>; exitCode: number }
 
 function requirementsSpan(report: RunReport): number {
   const starts = report.requirements.map((r) => Date.parse(r.startedAt));
@@ -35,7 +35,7 @@ async function runSuite(b: BenchContext, suite: string, i: number): Promise<Run>
     const [dir] = readdirSync(reports);
     if (!dir) throw new Error(`gauntlet run --suite ${suite} wrote no report (exit ${r.exitCode}): ${r.all.slice(-2000)}`);
     const report = JSON.parse(readFileSync(join(reports, dir, 'results.json'), 'utf8')) as RunReport;
-    return { wallS, requirementsS: requirementsSpan(report), verdicts: Object.fromEntries(report.requirements.map((x) => [x.id, x.verdict])), exitCode: r.exitCode ?? -1 };
+    return { wallS, requirementsS: requirementsSpan(report), verdicts: Object.fromEntries(report.requirements.map((x) => [x.id, x.verdict])), reasons: Object.fromEntries(report.requirements.map((x) => [x.id, x.reason])), exitCode: r.exitCode ?? -1 };
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
@@ -58,7 +58,11 @@ export async function benchSuites(b: BenchContext): Promise<string> {
       '',
       disagree.length === 0
         ? `Every requirement got the same verdict in all ${RUNS} runs.`
-        : `Verdicts differed between runs for: ${disagree.map((id) => `${id} (${runs.map((r) => r.verdicts[id] ?? 'missing').join(', ')})`).join('; ')}.`,
+        : [
+          `Verdicts differed between runs for: ${disagree.map((id) => `${id} (${runs.map((r) => r.verdicts[id] ?? 'missing').join(', ')})`).join('; ')}.`,
+          // The reports are gone with the bench's temporary directory: the reasons of the odd verdicts are kept here.
+          ...disagree.flatMap((id) => runs.flatMap((r, i) => (r.verdicts[id] === 'pass' ? [] : [`- ${id}, run ${i + 1}: ${r.reasons[id] ?? 'no result'}`]))),
+        ].join('\n'),
     ].join('\n'));
   }
   return sections.join('\n\n');
