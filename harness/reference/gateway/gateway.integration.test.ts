@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -13,6 +13,7 @@ import { startGateway, type Gateway } from './gateway.ts';
 import type { KServerlessService } from './inputs.ts';
 import { FakeSource } from './testing/fake-source.ts';
 import { pod, route, sks } from './testing/objects.ts';
+import { tearDownGatewayTest } from './testing/teardown.ts';
 
 // A real Envoy fed by fake informers. Everything binds in a /16 of 127.0.0.0/8 reserved like a reference's,
 // the "pods" on distinct addresses at the queue-proxy's port, as in production.
@@ -97,15 +98,7 @@ beforeAll(async () => {
   });
 }, 30_000);
 
-afterAll(async () => {
-  try {
-    await gateway?.stop();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  } finally {
-    network?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 20_000);
+afterAll(() => tearDownGatewayTest({ gateway, servers, network, dir }), 20_000);
 
 describe('the Envoy gateway, configured from Routes, Pods and ServerlessServices', () => {
   it('listens where it was asked, once Envoy is ready', () => {

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { MeshRoutesChannel } from './mesh-routes.ts';
 import { GATEWAY, GATEWAY_LABELS } from './publish.ts';
 import { FakeSource } from './testing/fake-source.ts';
 import { pod, route, sks } from './testing/objects.ts';
+import { tearDownGatewayTest } from './testing/teardown.ts';
 
 // The gateway's real Envoy serving a VirtualService bound to a Gateway, beside a Knative Route: the mesh's
 // translation (xds/gateway.ts) published through the channel the platform wires, the gateway's certificate issued
@@ -107,14 +108,8 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  try {
-    rotator?.close();
-    await gateway?.stop();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  } finally {
-    network?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  rotator?.close();
+  await tearDownGatewayTest({ gateway, servers, network, dir });
 }, 20_000);
 
 describe('the gateway serving a VirtualService bound to an Istio Gateway, with a real Envoy', () => {

@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -12,6 +12,7 @@ import { startGateway, type Gateway } from './gateway.ts';
 import type { KServerlessService } from './inputs.ts';
 import { FakeSource } from './testing/fake-source.ts';
 import { pod, route, sks } from './testing/objects.ts';
+import { tearDownGatewayTest } from './testing/teardown.ts';
 
 // The gateway's mutants in a real Envoy fed by fake informers: split-per-connection pins each connection to
 // one revision; drops-on-reconfigure answers 404 for a host while its routes change; strips-forwarded-headers
@@ -68,15 +69,7 @@ beforeAll(async () => {
   });
 }, 30_000);
 
-afterAll(async () => {
-  try {
-    await gateway?.stop();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  } finally {
-    network?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 20_000);
+afterAll(() => tearDownGatewayTest({ gateway, servers, network, dir }), 20_000);
 
 describe('the gateway mutants', () => {
   it('split-per-connection: every request of a keep-alive connection goes to one revision; fresh connections see both', async () => {
