@@ -47,7 +47,7 @@ const PHASES: [keyof Phases, string][] = [
   ['firstByte', 'first response'],
 ];
 
-export async function coldStart(b: BenchContext, name: string): Promise<Phases> {
+async function coldStart(b: BenchContext, name: string): Promise<Phases> {
   await b.cluster.apply(probeService({ name, annotations: { 'autoscaling.knative.dev/initial-scale': '0', 'autoscaling.knative.dev/min-scale': '0' } }));
   const svc = await waitReady(b.cluster, name, 30_000);
   const gateway = await discoverGateway(b.cluster);

@@ -9,30 +9,24 @@ import { appliesToSource, isCatchAll, MESH_GATEWAY, resolveGatewayName, routeMat
 const SIDECAR_GATEWAYS: ReadonlySet<string> = new Set([MESH_GATEWAY]);
 
 /**
- * The VirtualServices that apply to a sidecar: bound to the mesh (no `gateways`, or `mesh` among them) and
- * exported to the proxy's namespace; oldest first, the order istiod gives precedence in.
- */
-export function meshVirtualServices(snapshot: Pick<MeshSnapshot, 'virtualServices'>, proxy: Pick<MeshPod, 'namespace'>): IVirtualService[] {
-  return snapshot.virtualServices
-    .filter((vs) => {
-      const gateways = vs.spec?.gateways ?? [];
-      const ns = vs.metadata?.namespace ?? 'default';
-      return (gateways.length === 0 || gateways.includes(MESH_GATEWAY)) && exportedTo(vs.spec?.exportTo, ns, proxy.namespace);
-    })
-    .sort(oldestFirst);
-}
-
-/**
- * The VirtualServices bound to a Gateway (`<namespace>/<name>`, as resolveGatewayName gives it) and exported to
- * the gateway proxy's namespace, oldest first: istiod's VirtualServicesForGateway.
+ * The VirtualServices bound to a gateway and exported to the proxy's namespace, oldest first (the order istiod
+ * gives precedence in): istiod's VirtualServicesForGateway. `gateway` is `mesh` for sidecars (a VirtualService
+ * without `gateways` is bound to the mesh) or a Gateway's `<namespace>/<name>`, as resolveGatewayName gives it.
  */
 export function virtualServicesForGateway(snapshot: Pick<MeshSnapshot, 'virtualServices'>, gateway: string, proxyNamespace: string): IVirtualService[] {
   return snapshot.virtualServices
     .filter((vs) => {
       const ns = vs.metadata?.namespace ?? 'default';
-      return (vs.spec?.gateways ?? []).some((g) => resolveGatewayName(g, ns) === gateway) && exportedTo(vs.spec?.exportTo, ns, proxyNamespace);
+      const gateways = vs.spec?.gateways ?? [];
+      const bound = gateways.length === 0 ? gateway === MESH_GATEWAY : gateways.some((g) => resolveGatewayName(g, ns) === gateway);
+      return bound && exportedTo(vs.spec?.exportTo, ns, proxyNamespace);
     })
     .sort(oldestFirst);
+}
+
+/** The VirtualServices that apply to a sidecar: those bound to the mesh. */
+export function meshVirtualServices(snapshot: Pick<MeshSnapshot, 'virtualServices'>, proxy: Pick<MeshPod, 'namespace'>): IVirtualService[] {
+  return virtualServicesForGateway(snapshot, MESH_GATEWAY, proxy.namespace);
 }
 
 /**
