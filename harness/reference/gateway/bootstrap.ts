@@ -46,8 +46,9 @@ function connectionManager(o: BootstrapOptions): object {
     codec_type: 'AUTO',
     rds: { route_config_name: ROUTE_CONFIG_NAME, config_source: watchedFile(o.rdsPath, o.rdsDir) },
     http_filters: [
-      // Empty: VirtualService routes carry their fault injection per route (typed_per_filter_config), as on Istio's gateway.
-      { name: FAULT_FILTER, typed_config: { '@type': TYPE_URL.fault } },
+      // Off unless a route enables it: VirtualService routes carry their fault injection per route
+      // (typed_per_filter_config), and Knative's routes, the most, then pass the gateway without it.
+      { name: FAULT_FILTER, typed_config: { '@type': TYPE_URL.fault }, disabled: true },
       { name: 'envoy.filters.http.router', typed_config: { '@type': TYPE_URL.router } },
     ],
     // As Istio's gateway: the client's address decides (not an x-forwarded-for it sent), websockets upgraded, its

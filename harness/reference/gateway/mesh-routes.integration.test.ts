@@ -94,7 +94,11 @@ beforeAll(async () => {
     gateways: [gw],
     virtualServices: [virtualService('demo', 'app', {
       hosts: ['app.example.com', 'hello.demo.example.com'], gateways: ['web'],
-      http: [{ match: [{ headers: { 'user-group': { exact: 'beta' } } }], route: [dest('v2')] }, { route: [dest('v1')] }],
+      http: [
+        { match: [{ headers: { 'x-fault': { exact: 'abort' } } }], fault: { abort: { httpStatus: 418, percentage: { value: 100 } } }, route: [dest('v2')] },
+        { match: [{ headers: { 'user-group': { exact: 'beta' } } }], route: [dest('v2')] },
+        { route: [dest('v1')] },
+      ],
     })],
   });
   routes.set([route('hello', 'demo', [{ revisionName: 'hello-00001', percent: 100 }])]);
@@ -119,6 +123,11 @@ describe('the gateway serving a VirtualService bound to an Istio Gateway, with a
     expect(beta.map((r) => [r.status, r.version, r.peer])).toEqual(Array.from({ length: 10 }, () => [200, 'v2', null]));
     const id = spiffeId('cluster.local', workload.namespace, workload.serviceAccount);
     expect(others.map((r) => [r.status, r.version, r.peer])).toEqual(Array.from({ length: 10 }, () => [200, 'v1', id]));
+  });
+
+  it("injects a route's fault (the gateway's fault filter is on for that route only)", async () => {
+    expect(await get('app.example.com', { 'x-fault': 'abort' })).toMatchObject({ status: 418, body: 'fault filter abort' });
+    expect(await get('app.example.com', { 'user-group': 'beta' })).toMatchObject({ status: 200, version: 'v2' });
   });
 
   it("keeps a host a Knative Route serves to the Route, and logs the conflict once", async () => {
