@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- serving`: the reference's serving data plane, measured side by side in one run.
- * (a) cold start from zero to the first response, over many trials, with its phases as a watcher sees them;
+ * (a) cold start from zero to the first response, over many trials, with its phases as a watcher sees them, with the
+ *     kubelet's warm runtimes and without;
  * (b) the same k6 load straight to a pod's queue-proxy, through a bare Envoy, through the gateway, and through
  *     the gateway and the activator; (c) the floors: a bare Envoy, and a bare spawn of the probe.
  */
@@ -11,6 +12,7 @@ import { httpRequest } from '../target/http.ts';
 import { requireBinaries } from '../tools/resolve.ts';
 import { freePort } from '../reference/controlplane/net.ts';
 import { NODE_COMPILE_CACHE_DIR } from '../reference/kubelet/container-runner.ts';
+import { WARM_RUNTIME_ANNOTATION } from '../reference/kubelet/kubelet.ts';
 import { probeService, waitReady, serviceRef } from '../../suites/serving/parts/ksvc.ts';
 import type { BenchContext } from './context.ts';
 import { bareSpawnToFirstResponse, startBareEnvoy } from './floors.ts';
@@ -47,8 +49,15 @@ const PHASES: [keyof Phases, string][] = [
   ['firstByte', 'first response'],
 ];
 
-async function coldStart(b: BenchContext, name: string): Promise<Phases> {
-  await b.cluster.apply(probeService({ name, annotations: { 'autoscaling.knative.dev/initial-scale': '0', 'autoscaling.knative.dev/min-scale': '0' } }));
+/** `warm: false`: the kubelet spawns the pod's containers rather than running them on its warm runtimes. */
+async function coldStart(b: BenchContext, name: string, warm = true): Promise<Phases> {
+  await b.cluster.apply(probeService({
+    name,
+    annotations: {
+      'autoscaling.knative.dev/initial-scale': '0', 'autoscaling.knative.dev/min-scale': '0',
+      ...(warm ? {} : { [WARM_RUNTIME_ANNOTATION]: 'false' }),
+    },
+  }));
   const svc = await waitReady(b.cluster, name, 30_000);
   const gateway = await discoverGateway(b.cluster);
   const seen: Partial<Phases> = {};
@@ -89,40 +98,51 @@ async function coldStart(b: BenchContext, name: string): Promise<Phases> {
 }
 
 /**
- * The cold-start section: TRIALS cold starts, each followed by the floors measured right after it (the machine
- * is shared: side by side, not one series after the other): a bare spawn of the probe to its first response as
- * the bench always measured it, and the same with Node's compile cache, which the reference kubelet gives every
- * Node program of a pod. One untimed cold start first, so that the compile cache holds the code of this
- * checkout (a node that has pulled the image).
+ * The cold-start section: TRIALS cold starts as the reference runs pods (Node containers on the kubelet's warm
+ * runtimes) and TRIALS with warm runtimes off for the pod (spawned, the pod annotation), alternating, the order
+ * swapped every trial; each pair followed by the floors (the machine is shared: side by side, not one series
+ * after the other): a bare spawn of the probe to its first response as the bench always measured it, and the
+ * same with Node's compile cache, which the reference kubelet gives every Node program of a pod. One untimed
+ * cold start first, so that the compile cache holds the code of this checkout (a node that has pulled the image).
  */
 async function benchColdStart(b: BenchContext): Promise<string[]> {
-  b.progress(`serving: ${TRIALS} cold starts (and one to warm up)`);
+  b.progress(`serving: ${TRIALS} cold starts with warm runtimes and ${TRIALS} without (and one to warm up)`);
   const gateway = await discoverGateway(b.cluster);
   const floorHost = gateway.host.replace(/\.\d+$/, '.250');
   await coldStart(b, 'cold-warm-up');
-  const trials: Phases[] = [];
+  const warm: Phases[] = [];
+  const spawned: Phases[] = [];
   const spawns: number[] = [];
   const cached: number[] = [];
   for (let i = 0; i < TRIALS; i++) {
-    trials.push(await coldStart(b, `cold-${i}`));
+    for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
+      if (on) warm.push(await coldStart(b, `cold-${i}`));
+      else spawned.push(await coldStart(b, `cold-spawned-${i}`, false));
+    }
     spawns.push(await bareSpawnToFirstResponse(floorHost));
     cached.push(await bareSpawnToFirstResponse(floorHost, { NODE_COMPILE_CACHE: NODE_COMPILE_CACHE_DIR }));
   }
-  const col = (k: keyof Phases) => trials.map((t) => t[k]);
-  const row = (label: string, xs: number[]) => [label, ms(pct(xs, 50)), ms(pct(xs, 99)), ms(Math.max(...xs))];
-  const p99 = pct(col('firstByte'), 99);
+  const col = (trials: Phases[], k: keyof Phases) => trials.map((t) => t[k]);
+  const stats = (xs: number[]) => [ms(pct(xs, 50)), ms(pct(xs, 99)), ms(Math.max(...xs))];
+  const row = (label: string, k: keyof Phases) => [label, ...stats(col(warm, k)), ...stats(col(spawned, k))];
+  const floor = (label: string, xs: number[]) => [label, ...stats(xs), '', '', ''];
+  const first = (trials: Phases[], p: number) => pct(col(trials, 'firstByte'), p);
+  const p99 = first(warm, 99);
   return [
-    `Cold start from zero (a fresh Knative Service with initial-scale 0, then one request through the gateway), ${TRIALS} trials, one after the other`,
-    '(after one untimed to warm up).',
+    `Cold start from zero (a fresh Knative Service with initial-scale 0, then one request through the gateway), ${TRIALS} trials with the`,
+    `kubelet's warm runtimes (Node containers on pre-booted Node processes, as the reference runs pods) and ${TRIALS} with them off for`,
+    'the pod (its containers spawned), alternating, one after the other (after one untimed to warm up).',
     'Phases as a watcher of the Deployment and the pod sees them, from the moment the request is sent (the first response',
-    'may come before the pod is Ready: the activator probes the pod itself); each trial followed by the floors:',
+    'may come before the pod is Ready: the activator probes the pod itself); each pair of trials followed by the floors:',
     '',
-    table(['phase', 'p50 ms', 'p99 ms', 'max ms'], [
-      ...PHASES.map(([k, label]) => row(label, col(k))),
-      row('floor: bare spawn of the probe to its first response', spawns),
-      row('floor: the same with Node\'s compile cache (as the kubelet runs pods)', cached),
+    table(['phase', 'p50 ms', 'p99 ms', 'max ms', 'spawned: p50 ms', 'p99 ms', 'max ms'], [
+      ...PHASES.map(([k, label]) => row(label, k)),
+      floor('floor: bare spawn of the probe to its first response', spawns),
+      floor('floor: the same with Node\'s compile cache (as the kubelet spawns pods)', cached),
     ]),
     '',
+    `First response with warm runtimes / spawned: p50 ${ms(first(warm, 50))} / ${ms(first(spawned, 50))} ms = ${(first(warm, 50) / first(spawned, 50)).toFixed(2)}x,`
+      + ` p99 ${ms(p99)} / ${ms(first(spawned, 99))} ms = ${(p99 / first(spawned, 99)).toFixed(2)}x.`,
     `Cold start p99 / bare spawn p50: ${(p99 / pct(spawns, 50)).toFixed(2)}x; with the compile cache: ${(p99 / pct(cached, 50)).toFixed(2)}x (goal <= 2x, p99 <= 150 ms).`,
   ];
 }

@@ -24,6 +24,8 @@ export interface RunningReference {
 export interface LaunchOptions {
   mutants?: string[];
   logDir?: string;
+  /** Node processes the kubelet keeps booted for Node containers (warm runtimes); default the kubelet's, 0: off. */
+  warmRuntimes?: number;
   progress?: (step: string) => void;
 }
 
@@ -33,7 +35,10 @@ export interface LaunchOptions {
  * if we die (setpriv's parent-death signal), so it always gets to stop its children.
  */
 export async function launchReference(opts: LaunchOptions = {}): Promise<RunningReference> {
-  const args = [MAIN, ...(opts.logDir ? ['--log-dir', opts.logDir] : []), ...(opts.mutants ?? []).flatMap((m) => ['--mutant', m])];
+  const args = [
+    MAIN, ...(opts.logDir ? ['--log-dir', opts.logDir] : []), ...(opts.mutants ?? []).flatMap((m) => ['--mutant', m]),
+    ...(opts.warmRuntimes !== undefined ? ['--warm-runtimes', String(opts.warmRuntimes)] : []),
+  ];
   const [file, argv] = withParentDeathSignal(process.execPath, args, 'TERM');
   const child = spawn(file, argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const stderr: string[] = [];

@@ -18,11 +18,16 @@ import { createStateDir } from './state-dir.ts';
 import { Defects, parseMutant } from './mutants/catalog.ts';
 import { startPlatform } from './platform.ts';
 
-const { values } = parseArgs({ options: { 'log-dir': { type: 'string' }, mutant: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { 'log-dir': { type: 'string' }, mutant: { type: 'string', multiple: true }, 'warm-runtimes': { type: 'string' } } });
 const mutants = values.mutant ?? [];
 const invalid = mutants.map(parseMutant).find((m) => 'error' in m);
 if (invalid && 'error' in invalid) {
   emit({ event: 'error', kind: 'start-failed', message: invalid.error });
+  process.exit(2);
+}
+const warmRuntimes = values['warm-runtimes'] === undefined ? undefined : Number(values['warm-runtimes']);
+if (warmRuntimes !== undefined && !(Number.isInteger(warmRuntimes) && warmRuntimes >= 0)) {
+  emit({ event: 'error', kind: 'start-failed', message: `--warm-runtimes must be a whole number >= 0, not ${values['warm-runtimes']}` });
   process.exit(2);
 }
 
@@ -75,7 +80,7 @@ try {
   const platform = await startPlatform({
     controllers: kc(cp.kubeconfigs.controllers), controllersKubeconfig: cp.kubeconfigs.controllers,
     nodeKubeconfig: cp.kubeconfigs.node, nodeName: NODE_NAME, ca: cp.ca, stateDir, logDir, lockDir: join(cacheRoot(), 'locks'), envoy: binaries.envoy!,
-    defects: new Defects(mutants), progress, onStop: (stop) => stops.push(stop),
+    defects: new Defects(mutants), ...(warmRuntimes !== undefined ? { warmRuntimes } : {}), progress, onStop: (stop) => stops.push(stop),
   });
   emit({
     event: 'ready', kubeconfig: cp.kubeconfigs.admin, stateDir, logDir, startupMs: Date.now() - t0,

@@ -35,6 +35,8 @@ export interface PlatformOptions {
   /** Path of the pinned Envoy binary. */
   envoy: string;
   defects: Defects;
+  /** The kubelet's warm runtimes (booted Node processes for Node containers); undefined: its default, 0: off. */
+  warmRuntimes?: number;
   progress: (step: string) => void;
   /** Registers a stop function; they run in reverse order of registration. */
   onStop: (stop: () => Promise<void>) => void;
@@ -63,6 +65,7 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
     nodeKubeconfig: o.nodeKubeconfig, controllersKubeconfig: o.controllersKubeconfig, nodeName: o.nodeName,
     network, logDir: o.logDir, workloads: loadWorkloadCatalog(), log: (m) => log(`[kubelet] ${m}`),
     podStartDelayMs: o.defects.value('slow-cold-start') ?? 0,
+    ...(o.warmRuntimes !== undefined ? { warmRuntimes: o.warmRuntimes } : {}),
     meshSidecarEnv: { GAUNTLET_MESH_DIR: meshDir, GAUNTLET_ENVOY: o.envoy },
   });
   o.onStop(() => kubelet.stop());

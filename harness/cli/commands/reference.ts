@@ -9,10 +9,13 @@ export function registerReference(program: Command): void {
     .command('up')
     .description('start the reference in the foreground, print its kubeconfig, stop cleanly on Ctrl-C')
     .option('--mutant <name>', 'start it with a named defect (see `gauntlet mutants`)')
-    .action(async (flags: { mutant?: string }) => {
+    .option('--no-warm-runtimes', 'spawn every container\'s process: no pre-booted Node processes for Node programs')
+    .action(async (flags: { mutant?: string; warmRuntimes: boolean }) => {
       checkTargetOptions({ kind: 'reference', mutant: flags.mutant });
       await preflight('reference');
-      const ref = await launchReference({ mutants: flags.mutant ? [flags.mutant] : [], progress: (l) => progress(l, true) });
+      const ref = await launchReference({
+        mutants: flags.mutant ? [flags.mutant] : [], progress: (l) => progress(l, true), ...(flags.warmRuntimes ? {} : { warmRuntimes: 0 }),
+      });
       process.stdout.write(
         [
           `reference up in ${(ref.startupMs / 1000).toFixed(1)} s${flags.mutant ? ` with mutant ${flags.mutant}` : ''}`,

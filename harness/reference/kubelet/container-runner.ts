@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { startProcess, type ManagedProcess } from '../process/spawn.ts';
+import { startProcess, type ManagedProcess, type ProcessStarter } from '../process/spawn.ts';
 import { cacheRoot } from '../../tools/cache.ts';
 import { kubeTime } from './api.ts';
 import { buildContainerEnv, containerArgv } from './container-env.ts';
@@ -49,6 +49,8 @@ export interface ContainerRunnerOptions {
   probePeriodMs: number | undefined;
   events: EventRecorder;
   onChange: () => void;
+  /** Starts the process; default `startProcess`. */
+  startProcess?: ProcessStarter;
 }
 
 export interface ContainerRunner {
@@ -168,7 +170,7 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
     let p: ManagedProcess;
     try {
       appendFileSync(logFile, `--- ${startedAt} gauntlet kubelet: starting ${JSON.stringify([program, ...args])}\n`);
-      p = startProcess(`${meta.namespace}/${meta.name}/${container.name}`, program, {
+      p = (o.startProcess ?? startProcess)(`${meta.namespace}/${meta.name}/${container.name}`, program, {
         args, env: withCompileCache(program, env.env), cwd: dirname(o.catalogFile), logFile, parentDeathSignal: 'KILL',
       });
     } catch (e) {

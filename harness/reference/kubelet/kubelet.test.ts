@@ -157,6 +157,14 @@ describe('process kubelet with a real control plane', () => {
     }
   }, 40_000);
 
+  it('runs them on its warm runtimes: the pool the kubelet booted before any pod', () => {
+    const pool = readFileSync(join(dir, 'warm-runtimes.log'), 'utf8');
+    for (const p of first) {
+      const pid = p.status?.containerStatuses?.[0]?.containerID?.replace('gauntlet://', '');
+      expect(pool).toContain(`${ns}/${p.metadata?.name}/probe: runs on warm runtime ${pid}\n`);
+    }
+  });
+
   it('answers HTTP on podIP:8080 with the probe JSON naming the pod', async () => {
     for (const p of first) {
       const res = await fetch(`http://${p.status?.podIP}:8080/hello`);

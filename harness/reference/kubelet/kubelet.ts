@@ -4,6 +4,9 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { describeError } from '../../target/errors.ts';
 import { Controller, InformerSet, PODS, splitKey } from '../controllers/runtime/controller.ts';
 import { clientFor, isNotFound } from './api.ts';
+import { startWarmRuntimes, type WarmRuntimes } from '../process/warm-runtime.ts';
+import { HOST_ENV_PASSED } from './container-env.ts';
+import { NODE_COMPILE_CACHE_DIR } from './container-runner.ts';
 import { createEventRecorder } from './events.ts';
 import { registerNode } from './node-registration.ts';
 import type { PodNetwork } from './pod-network.ts';
@@ -34,7 +37,20 @@ export interface KubeletOptions {
   podStartDelayMs?: number;
   /** Given to mesh sidecar containers: where the mesh control plane writes their configuration, and the Envoy binary. */
   meshSidecarEnv?: Readonly<Record<string, string>>;
+  /**
+   * Node processes kept booted for the containers of Node programs (`../process/warm-runtime.ts`); default
+   * `DEFAULT_WARM_RUNTIMES`, 0 turns warm runtimes off: every container's process is spawned.
+   */
+  warmRuntimes?: number;
 }
+
+/** Two: a revision pod starts two Node containers at once (the user container and the queue-proxy). */
+export const DEFAULT_WARM_RUNTIMES = 2;
+/**
+ * Reference knob: a pod with this annotation set to `"false"` has its containers spawned even when the kubelet
+ * keeps warm runtimes (the bench measures cold starts with and without them side by side, on one reference).
+ */
+export const WARM_RUNTIME_ANNOTATION = 'reference.gauntlet.dev/warm-runtime';
 
 export interface Kubelet {
   /** Ends every pod process (quickly) and the watches; leaves the API objects as they are. */
@@ -70,6 +86,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const informer = informers.get<V1Pod>(PODS, { fieldSelector: `spec.nodeName=${opts.nodeName}` });
   let stopping = false;
 
+  let warm: WarmRuntimes | undefined;
+
   const start = (pod: V1Pod, key: string) => {
     const hostNetwork = pod.spec?.hostNetwork === true;
     const ip = hostNetwork ? NODE_ADDRESS : opts.network.allocate();
@@ -77,6 +95,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       pod, podIP: ip, hostIP: NODE_ADDRESS, catalog: opts.workloads, logDir: opts.logDir, events, status,
       ...(opts.podStartDelayMs ? { startDelayMs: opts.podStartDelayMs } : {}),
       ...(opts.meshSidecarEnv ? { meshSidecarEnv: opts.meshSidecarEnv } : {}),
+      ...(warm && pod.metadata?.annotations?.[WARM_RUNTIME_ANNOTATION] !== 'false' ? { startProcess: warm.start } : {}),
     });
     pods.set(key, { uid: pod.metadata?.uid ?? '', ip, ownsIp: !hostNetwork, runner, lastPod: pod, terminated: false });
   };
@@ -136,6 +155,15 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     await controller.stop();
     throw e;
   }
+  const warmSize = opts.warmRuntimes ?? DEFAULT_WARM_RUNTIMES;
+  if (warmSize > 0) {
+    // The environment a container gets from the host, and the compile cache the kubelet gives Node programs.
+    const env = {
+      ...Object.fromEntries(HOST_ENV_PASSED.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]))),
+      NODE_COMPILE_CACHE: NODE_COMPILE_CACHE_DIR,
+    };
+    warm = startWarmRuntimes({ size: warmSize, env, logFile: join(opts.logDir, 'warm-runtimes.log'), log: (m) => log(`warm runtimes: ${m}`) });
+  }
   controller.start();
 
   return {
@@ -147,6 +175,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       await controller.stop();
       status.close();
       await Promise.all([...pods.values()].map((p) => p.runner.shutdown(SHUTDOWN_GRACE_MS)));
+      await warm?.stop();
       for (const p of pods.values()) if (p.ownsIp) opts.network.release(p.ip);
       pods.clear();
       await Promise.race([events.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);

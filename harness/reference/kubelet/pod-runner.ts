@@ -7,6 +7,7 @@ import { PROBE_PERIOD_ANNOTATION } from './probes.ts';
 import type { PodRef, StatusWriter } from './status-writer.ts';
 import { podNetworkFor, type PodNetworking } from './pod-networking.ts';
 import type { WorkloadCatalog } from './workloads.ts';
+import type { ProcessStarter } from '../process/spawn.ts';
 
 /**
  * One pod on the node: its init containers one after the other (a native sidecar, `restartPolicy: Always`,
@@ -26,6 +27,8 @@ export interface PodRunnerOptions {
   startDelayMs?: number;
   /** The environment of a mesh sidecar container, beside what its pod spec gives it (where its configuration is). */
   meshSidecarEnv?: Readonly<Record<string, string>>;
+  /** Starts the containers' processes; default `startProcess`. */
+  startProcess?: ProcessStarter;
 }
 
 export interface PodRunner {
@@ -87,6 +90,7 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
     return createContainerRunner({
       pod: o.pod, container, kind, podHasInitContainers: (o.pod.spec?.initContainers ?? []).length > 0, restartPolicy, workload, catalogFile: o.catalog.file, podIP: o.podIP, hostIP: o.hostIP,
       logDir: o.logDir, graceMs, ...(networking.meshed ? { network: networking.of(container) } : {}), probePeriodMs: probePeriodMs(o.pod), events: o.events, onChange: sync,
+      ...(o.startProcess ? { startProcess: o.startProcess } : {}),
     });
   };
   const initRunners = (o.pod.spec?.initContainers ?? []).map(runnerOf(true));

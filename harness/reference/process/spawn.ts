@@ -30,6 +30,9 @@ export interface ManagedProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** What starts a container's process: `startProcess`, or the warm runtimes' `start` (warm-runtime.ts). */
+export type ProcessStarter = (name: string, command: string, opts: SpawnOptions) => ManagedProcess;
+
 export function startProcess(name: string, command: string, opts: SpawnOptions): ManagedProcess {
   const fd = openSync(opts.logFile, 'a');
   const [file, args] = withParentDeathSignal(command, opts.args, opts.parentDeathSignal ?? 'KILL');
@@ -44,15 +47,28 @@ export function startProcess(name: string, command: string, opts: SpawnOptions):
   } finally {
     closeSync(fd);
   }
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${name} (${command})`);
-  let code: number | string | undefined;
-  const exited = (async () => {
-    const [c, sig] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    code = c ?? sig ?? 'unknown';
-    return code;
-  })();
   child.on('error', () => undefined);
+  if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
+  return manageProcess(name, child, exitOf(child));
+}
+
+/** Resolves with `child`'s exit code, or the name of the signal that ended it. */
+export function exitOf(child: ChildProcess): Promise<number | string> {
+  return (async () => {
+    const [c, sig] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    return c ?? sig ?? 'unknown';
+  })();
+}
+
+/**
+ * The `ManagedProcess` of a started child in its own process group. `exit` resolves with its exit code or
+ * signal name; it may resolve after the process has exited (once what it wrote has been relayed).
+ */
+export function manageProcess(name: string, child: ChildProcess, exit: Promise<number | string>): ManagedProcess {
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} has no pid`);
+  let code: number | string | undefined;
+  const exited = exit.then((c) => (code = c));
   const signalGroup = (sig: NodeJS.Signals) => {
     try {
       process.kill(-pid, sig);
