@@ -24,6 +24,8 @@ export interface RunLoadOptions {
   signal?: AbortSignal;
   /** Called every few seconds while k6 runs. */
   progress?: (line: string) => void;
+  /** Called once the first request's record is in: k6 itself may take a second or more to start. */
+  onFirstResponse?: () => void;
 }
 
 /** Reads whole lines appended to a file since the last call. */
@@ -100,8 +102,17 @@ export async function runLoad(input: LoadSpec, opts: RunLoadOptions): Promise<Lo
     const s = aggregate.latency();
     opts.progress?.(`load ${spec.name}: ${Math.round((Date.now() - started) / 1000)}/${planned} s, ${aggregate.requests} requests, p99 ${s.p99Ms.toFixed(1)} ms`);
   }, 2000);
+  let onFirst = opts.onFirstResponse;
+  const firstTicker = onFirst && setInterval(() => {
+    tail.read((l) => aggregate.addLine(l));
+    if (aggregate.requests === 0) return;
+    clearInterval(firstTicker);
+    onFirst?.();
+    onFirst = undefined;
+  }, 50);
   const r = await child;
   clearInterval(ticker);
+  clearInterval(firstTicker);
   tail.read((l) => aggregate.addLine(l));
   if (opts.signal?.aborted) throw new K6Error(`load ${spec.name}: aborted`);
   if (r.timedOut) throw new K6Error(`load ${spec.name}: k6 ran past its ${planned} s plan by a minute and was stopped`);

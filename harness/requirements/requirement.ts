@@ -11,6 +11,7 @@ import type { LoadResult } from '../load/result.ts';
 import type { RequirementDeclaration, RequirementResult, Verdict } from './types.ts';
 import type { RunSettings } from './run-context.ts';
 import './run-context.ts';
+import { withTargetLock, type LockMode } from './target-lock.ts';
 
 export interface RequirementContext {
   readonly declaration: RequirementDeclaration;
@@ -19,8 +20,22 @@ export interface RequirementContext {
   readonly reportDir: string;
   readonly log: EvidenceLog;
   readonly signal: AbortSignal;
-  /** Runs a k6 load (harness/load); its raw output lands in the run's report folder as evidence. */
-  load(spec: LoadSpec): Promise<LoadResult>;
+  /**
+   * Runs `phase` while no other requirement of the run is in such a phase, first come first served: load,
+   * and anything whose latency or rate is judged, must not share the machine with another's load. Set-up,
+   * waiting for status and judging run outside, beside the other requirements.
+   */
+  exclusive<T>(phase: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `phase`, a light load (a few pods' worth of concurrency, tens of requests a second) judged against
+   * the target's own windows rather than latency: beside other such phases, never beside an exclusive one.
+   */
+  lightLoad<T>(phase: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a k6 load (harness/load), only inside `exclusive` or `lightLoad`; its raw output lands in the run's report folder
+   * as evidence.
+   */
+  load(spec: LoadSpec, hooks?: { onFirstResponse?: () => void }): Promise<LoadResult>;
   /** Ends the requirement as failed unless `condition` holds. */
   expect(condition: boolean, reason: string): void;
   /** The value, or the requirement fails with `reason` when it is missing. */
@@ -47,12 +62,33 @@ export function requirement(id: string, body: (ctx: RequirementContext) => Promi
     const cluster = new Cluster(loadKubeconfig(run.kubeconfig, run.context ?? undefined), run.namespace);
     cluster.onApply = (ref) => log.resource(ref);
     const startedAt = new Date();
+    let holding: LockMode | undefined;
+    const hold = async <T>(mode: LockMode, phase: () => Promise<T>): Promise<T> => {
+      if (holding === 'exclusive' || holding === mode) return phase();
+      if (holding) throw new Error(`${id} asked for the target alone inside a light-load phase: end that phase first`);
+      const askedAt = Date.now();
+      return withTargetLock(run.targetLock, mode, signal, async () => {
+        holding = mode;
+        const heldAt = Date.now();
+        try {
+          return await phase();
+        } finally {
+          holding = undefined;
+          const how = mode === 'exclusive' ? 'alone' : 'beside light loads only';
+          log.note(`held the target ${how} from ${new Date(heldAt).toISOString().slice(11, 22)} for ${((Date.now() - heldAt) / 1000).toFixed(1)} s, after waiting ${((heldAt - askedAt) / 1000).toFixed(1)} s`);
+        }
+      });
+    };
     const ctx: RequirementContext = {
       declaration, cluster, settings: run.settings, reportDir: run.reportDir, log, signal,
-      async load(spec) {
+      exclusive: (phase) => hold('exclusive', phase),
+      lightLoad: (phase) => hold('shared', phase),
+      async load(spec, hooks) {
+        if (!holding) throw new Error(`${id} started the k6 load ${spec.name} outside ctx.exclusive or ctx.lightLoad: a load must not share the target with another requirement's`);
         const result = await runLoad(spec, {
           outDir: join(run.reportDir, 'load'),
           signal,
+          ...(hooks?.onFirstResponse ? { onFirstResponse: hooks.onFirstResponse } : {}),
           ...(run.showProgress ? { progress: (line: string) => void process.stderr.write(`       ${line}\n`) } : {}),
         });
         for (const f of Object.values(result.files)) log.artifact(relative(run.reportDir, f));

@@ -23,6 +23,8 @@ export interface RunContext {
   /** The requirements selected for this run, by id. */
   requirements: Record<string, RequirementDeclaration>;
   settings: RunSettings;
+  /** The name of the run's lock on the target (target-lock.ts), held by `ctx.exclusive` and `ctx.lightLoad`. */
+  targetLock: string;
   /** Long steps (loads) report progress on stderr: true on a terminal, false in CI. */
   showProgress: boolean;
 }

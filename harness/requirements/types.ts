@@ -22,8 +22,10 @@ export interface RequirementDeclaration {
   /** Where the requirement's bound comes from (target configuration, the resources applied, run config). */
   bound: string;
   /**
-   * It may run beside other such requirements on the same target: it sends no load and measures no
-   * latency, so sharing the machine cannot change its verdict (e.g. waiting for status).
+   * It sends no load and measures no latency, so sharing the machine cannot change its verdict (e.g.
+   * waiting for status): it runs beside anything. A requirement without it runs beside the others too, but
+   * holds the target alone (`ctx.exclusive`) while it loads or measures; the runner starts such files
+   * early, between the others, so that their set-up overlaps.
    */
   parallel?: boolean;
 }

@@ -1,42 +1,56 @@
-import { createVitest } from 'vitest/node';
+import { resolve } from 'node:path';
+import { createVitest, type TestSpecification } from 'vitest/node';
 import type {} from 'vitest/config';
 import type { RunContext } from '../requirements/run-context.ts';
 import type { RequirementResult } from '../requirements/types.ts';
 import { ResultCollector } from './collector.ts';
+import { TargetLockServer } from '../requirements/target-lock.ts';
 
 export interface SuiteRunOptions {
   root: string;
-  /** Absolute paths of the spec files to run, one after the other. */
+  /** Absolute paths of the spec files to run, in the order they are to start. */
   files: string[];
-  /** Spec files that may run beside each other (no load, no latency measured), before the others. */
-  parallelFiles?: string[];
   context: RunContext;
   progress: (line: string) => void;
   signal?: AbortSignal;
 }
 
-/** Files that may share the target at once run in parallel, then the rest one at a time. */
-const PARALLEL_WORKERS = 4;
+/**
+ * Spec files running at once. Requirements hold the target alone only while they load or measure
+ * (`ctx.exclusive`; light loads beside each other: `ctx.lightLoad`; the lock is the run's TargetLockServer);
+ * the rest of their time (set-up, waiting for a status, for zero pods, for a window to pass) overlaps with
+ * the others'.
+ */
+const WORKERS = 5;
 
 /**
  * Runs the suites' spec files through vitest's Node API in worker threads, so that nothing they start can
- * outlive the run's process: first the files that may run side by side, then the others one at a time
- * (they send load or measure latency, and must not disturb each other on a shared target).
+ * outlive the run's process.
  */
 export async function runSuites(opts: SuiteRunOptions): Promise<{ results: RequirementResult[]; errors: string[] }> {
   const collector = new ResultCollector(opts.progress);
-  const passes = [
-    { files: opts.parallelFiles ?? [], workers: PARALLEL_WORKERS },
-    { files: opts.files, workers: 1 },
-  ].filter((p) => p.files.length > 0);
-  for (const pass of passes) {
-    if (opts.signal?.aborted) break;
-    await runPass(opts, collector, pass.files, pass.workers);
+  const lock = new TargetLockServer(opts.context.targetLock);
+  try {
+    if (opts.files.length > 0 && !opts.signal?.aborted) await runFiles(opts, collector);
+  } finally {
+    lock.close();
   }
   return { results: collector.results, errors: collector.errors };
 }
 
-async function runPass(opts: SuiteRunOptions, collector: ResultCollector, files: string[], workers: number): Promise<void> {
+/** vitest sorts files by size or past duration; the runner's order is kept instead. */
+function inOrder(files: string[]): new () => { shard(s: TestSpecification[]): TestSpecification[]; sort(s: TestSpecification[]): TestSpecification[] } {
+  const rank = new Map(files.map((f, i) => [resolve(f), i]));
+  const of = (s: TestSpecification) => rank.get(resolve(s.moduleId)) ?? files.length;
+  return class {
+    shard = (specs: TestSpecification[]) => specs;
+    sort = (specs: TestSpecification[]) => [...specs].sort((a, b) => of(a) - of(b));
+  };
+}
+
+async function runFiles(opts: SuiteRunOptions, collector: ResultCollector): Promise<void> {
+  const { files } = opts;
+  const workers = Math.min(WORKERS, files.length);
   const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const vitest = await createVitest(
     { config: false, root: opts.root, watch: false, run: true, reporters: [collector], passWithNoTests: true },
@@ -46,6 +60,7 @@ async function runPass(opts: SuiteRunOptions, collector: ResultCollector, files:
         pool: 'threads',
         fileParallelism: workers > 1,
         maxWorkers: workers,
+        sequence: { sequencer: inOrder(files) },
         isolate: true,
         provide: { gauntlet: opts.context },
         testTimeout: 600_000,

@@ -70,13 +70,12 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
     }
     o.progress(`running ${selection.requirements.length} requirement(s) from ${selection.files.length} suite file(s) in namespace ${namespace}`);
     const parallel = new Set(selection.requirements.filter((r) => r.parallel).map((r) => r.id));
-    const [together, alone] = partition(selection.files, (f) => f.implements.every((id) => parallel.has(id)));
+    const [light, exclusive] = partition(selection.files, (f) => f.implements.every((id) => parallel.has(id)));
     const outcome = await runSuites({
       root: o.root,
-      parallelFiles: together.map((f) => f.path),
-      files: alone.map((f) => f.path),
+      files: interleave(exclusive, light).map((f) => f.path),
       context: {
-        kubeconfig: target.kubeconfig, context: target.context, namespace, reportDir,
+        kubeconfig: target.kubeconfig, context: target.context, namespace, reportDir, targetLock: `gauntlet:${runId}:target`,
         requirements: Object.fromEntries(selection.requirements.map((r) => [r.id, r])),
         settings: c.settings,
         showProgress: o.showProgress,
@@ -114,6 +113,16 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
   };
   await writeReport(reportDir, report);
   return { report, reportDir };
+}
+
+/**
+ * Files that load or measure start first, each followed by one that does not: one holds the target while
+ * the next sets up, and the others fill the remaining workers instead of waiting for the lock.
+ */
+function interleave<T>(first: readonly T[], second: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(first.length, second.length); i++) out.push(...[first[i], second[i]].filter((x): x is T => x !== undefined));
+  return out;
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {

@@ -32,16 +32,19 @@ export async function measureShares(ctx: RequirementContext, client: MeshClient,
   const test = new SequentialSplitTest({ expected: c.expected, tolerance: c.tolerance, confidence: c.confidence, maxRequests: c.maxRequests });
   const unclassified: ForwardResult[] = [];
   const all: ForwardResult[] = [];
-  while (!test.done) {
-    const results = await client.send({ ...c.request, count: c.batch, concurrency: c.concurrency, bodies: false }, ctx.signal);
-    for (const r of results) {
-      all.push(r);
-      const name = c.classify(r);
-      if (name === undefined) unclassified.push(r);
-      else if (!test.done) test.add(name);
+  // The requests hold the target alone: MESH.FAULT.DELAY classifies by latency.
+  await ctx.exclusive(async () => {
+    while (!test.done) {
+      const results = await client.send({ ...c.request, count: c.batch, concurrency: c.concurrency, bodies: false }, ctx.signal);
+      for (const r of results) {
+        all.push(r);
+        const name = c.classify(r);
+        if (name === undefined) unclassified.push(r);
+        else if (!test.done) test.add(name);
+      }
+      if (unclassified.length >= 10 && unclassified.length > all.length / 100) break;
     }
-    if (unclassified.length >= 10 && unclassified.length > all.length / 100) break;
-  }
+  });
   const report = test.report();
   ctx.log.sample(report.requests, report.confidence);
   for (const s of report.shares) {

@@ -1,6 +1,7 @@
 /**
  * SERVING.SCALE.MAX-SCALE
- *   setup:        a probe Knative Service with autoscaling.knative.dev/max-scale: 2 and target: 2 (per-pod
+ *   setup:        a probe Knative Service with autoscaling.knative.dev/min-scale: 1 (it waits for the target
+ *                 idle) and max-scale: 2 and target: 2 (per-pod
  *                 target = 2 x container-concurrency-target-percentage); it becomes Ready.
  *   requirement:  k6 constant-arrival-rate load worth 2 x max-scale pods, for as long as SERVING.SCALE.UP
  *                 allows the autoscaler to take to scale that far (and a second more).
@@ -11,7 +12,7 @@
 import { requirement } from '../../../harness/requirements/requirement.ts';
 import { perPodTarget, round2, scaleUpBound } from '../parts/autoscaling-config.ts';
 import { concurrencyOver, HOLD_MS, podsFor, rateFor } from '../parts/autoscaling-load.ts';
-import { assertions, offerLoad, readConfig, startScaleRun } from '../parts/autoscaling-run.ts';
+import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from '../parts/autoscaling-run.ts';
 
 const TARGET = 2;
 const MAX_SCALE = 2;
@@ -31,40 +32,42 @@ requirement('SERVING.SCALE.MAX-SCALE', async (ctx) => {
   log.observe('per-pod concurrency target', round2(perPod), { bound: `target ${TARGET} x ${c.targetUtilization} (container-concurrency-target-percentage)` });
   log.observe('pods the load wants', want, { bound: `ceil(${offered} concurrent (${rate} req/s x ${HOLD_MS} ms) / ${round2(perPod)})` });
 
-  // Setup.
+  // Setup, beside the other requirements; then the load and its judgement, beside other light loads only.
   const run = await startScaleRun(ctx, read, {
     name: 'scale-max',
-    annotations: { 'autoscaling.knative.dev/max-scale': String(MAX_SCALE), 'autoscaling.knative.dev/target': String(TARGET) },
+    annotations: { ...STAY_UP, 'autoscaling.knative.dev/max-scale': String(MAX_SCALE), 'autoscaling.knative.dev/target': String(TARGET) },
     maxSeconds: ctx.settings.readyTimeoutSeconds + c.stableWindowS * 2 + 120,
   });
   const { observer: o } = run;
   const { must } = assertions(ctx);
   try {
-    const from = Math.max(1, o.now().ready);
-    const bound = scaleUpBound(c, from, want, o.podStartSeconds() ?? (run.readyMs - run.appliedMs) / 1000);
-    log.observe('load held for', Math.ceil(bound.seconds + 1), { unit: 's', bound: `the scale-up bound ${bound.seconds} s (${bound.explain}) + 1 s` });
-    run.data.bound = { maxScale: MAX_SCALE, want, perPod, loadSeconds: Math.ceil(bound.seconds + 1), scaleUp: bound };
+    await ctx.lightLoad(async () => {
+      const from = Math.max(1, o.now().ready);
+      const bound = scaleUpBound(c, from, want, o.podStartSeconds() ?? (run.readyMs - run.appliedMs) / 1000);
+      log.observe('load held for', Math.ceil(bound.seconds + 1), { unit: 's', bound: `the scale-up bound ${bound.seconds} s (${bound.explain}) + 1 s` });
+      run.data.bound = { maxScale: MAX_SCALE, want, perPod, loadSeconds: Math.ceil(bound.seconds + 1), scaleUp: bound };
 
-    // Requirement: load that wants twice max-scale.
-    const { facts, shortfall } = await offerLoad(run, 'over-max-scale', [{ rate, seconds: Math.ceil(bound.seconds + 1) }]);
-    const x = o.extremes(facts.startMs, facts.endMs);
-    const measured = round2(concurrencyOver(facts.records, facts.startMs, facts.endMs, HOLD_MS));
-    log.observe('most live pods under load', x.maxPods, { bound: `<= ${MAX_SCALE}` });
-    log.observe('most ready pods under load', x.maxReady, { bound: `<= ${MAX_SCALE}` });
-    log.observe('most pods desired under load', x.maxDesired);
-    log.observe('concurrency the load imposed (held by the probe)', measured, { bound: `wants ${podsFor(measured, perPod)} pods` });
-    run.data.result = { maxPods: x.maxPods, maxReady: x.maxReady, maxDesired: x.maxDesired, measuredConcurrency: measured };
+      // Requirement: load that wants twice max-scale.
+      const { facts, shortfall } = await offerLoad(run, 'over-max-scale', [{ rate, seconds: Math.ceil(bound.seconds + 1) }]);
+      const x = o.extremes(facts.startMs, facts.endMs);
+      const measured = round2(concurrencyOver(facts.records, facts.startMs, facts.endMs, HOLD_MS));
+      log.observe('most live pods under load', x.maxPods, { bound: `<= ${MAX_SCALE}` });
+      log.observe('most ready pods under load', x.maxReady, { bound: `<= ${MAX_SCALE}` });
+      log.observe('most pods desired under load', x.maxDesired);
+      log.observe('concurrency the load imposed (held by the probe)', measured, { bound: `wants ${podsFor(measured, perPod)} pods` });
+      run.data.result = { maxPods: x.maxPods, maxReady: x.maxReady, maxDesired: x.maxDesired, measuredConcurrency: measured };
 
-    const over = Math.max(x.maxPods, x.maxReady);
-    must('never more pods than max-scale', over <= MAX_SCALE, () => {
-      const at = o.firstTime(facts.startMs, (e) => e.ready > MAX_SCALE);
-      const desired = x.maxDesired !== null && x.maxDesired > MAX_SCALE ? `; the PodAutoscaler desired ${x.maxDesired}: the autoscaler does not apply max-scale` : '';
-      return `${over} pods (max-scale ${MAX_SCALE})${at !== undefined ? `, ${round2((at - facts.startMs) / 1000)} s into the load` : ''}, under load wanting ${want}${desired}; timeline t:desired/actual/ready ${o.compact(facts.startMs)}`;
+      const over = Math.max(x.maxPods, x.maxReady);
+      must('never more pods than max-scale', over <= MAX_SCALE, () => {
+        const at = o.firstTime(facts.startMs, (e) => e.ready > MAX_SCALE);
+        const desired = x.maxDesired !== null && x.maxDesired > MAX_SCALE ? `; the PodAutoscaler desired ${x.maxDesired}: the autoscaler does not apply max-scale` : '';
+        return `${over} pods (max-scale ${MAX_SCALE})${at !== undefined ? `, ${round2((at - facts.startMs) / 1000)} s into the load` : ''}, under load wanting ${want}${desired}; timeline t:desired/actual/ready ${o.compact(facts.startMs)}`;
+      });
+      if (shortfall && podsFor(measured, perPod) <= MAX_SCALE) ctx.inconclusive(`${shortfall}: the load never wanted more than max-scale ${MAX_SCALE}`);
+      if (x.maxReady < MAX_SCALE) {
+        ctx.inconclusive(`the revision never reached max-scale ${MAX_SCALE} (at most ${x.maxReady} ready) under load wanting ${want}: the bound was not exercised; timeline ${o.compact(facts.startMs)}`);
+      }
     });
-    if (shortfall && podsFor(measured, perPod) <= MAX_SCALE) ctx.inconclusive(`${shortfall}: the load never wanted more than max-scale ${MAX_SCALE}`);
-    if (x.maxReady < MAX_SCALE) {
-      ctx.inconclusive(`the revision never reached max-scale ${MAX_SCALE} (at most ${x.maxReady} ready) under load wanting ${want}: the bound was not exercised; timeline ${o.compact(facts.startMs)}`);
-    }
   } finally {
     await run.finish();
   }

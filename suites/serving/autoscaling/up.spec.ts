@@ -1,6 +1,7 @@
 /**
  * SERVING.SCALE.UP
- *   setup:        a probe Knative Service with autoscaling.knative.dev/target: 2 (per-pod target = 2 x
+ *   setup:        a probe Knative Service with autoscaling.knative.dev/min-scale: 1 (it waits for the target
+ *                 idle) and target: 2 (per-pod target = 2 x
  *                 container-concurrency-target-percentage); it becomes Ready at its initial scale.
  *   requirement:  k6 constant-arrival-rate load whose concurrency (rate x the probe's hold) wants N = 4 pods,
  *                 for as long as the scale-up may take.
@@ -11,7 +12,7 @@
 import { requirement } from '../../../harness/requirements/requirement.ts';
 import { perPodTarget, round2, scaleUpBound } from '../parts/autoscaling-config.ts';
 import { concurrencyOver, HOLD_MS, podsFor, rateFor } from '../parts/autoscaling-load.ts';
-import { assertions, offerLoad, readConfig, startScaleRun } from '../parts/autoscaling-run.ts';
+import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from '../parts/autoscaling-run.ts';
 
 const TARGET = 2;
 const WANT_PODS = 4;
@@ -28,54 +29,56 @@ requirement('SERVING.SCALE.UP', async (ctx) => {
   log.observe('offered concurrency', offered, { bound: `${rate} req/s x ${HOLD_MS} ms hold` });
   log.observe('pods the load wants', want, { bound: `ceil(${offered} / ${round2(perPod)})` });
 
-  // Setup.
+  // Setup, beside the other requirements; then the load and its judgement, beside other light loads only.
   const run = await startScaleRun(ctx, read, {
-    name: 'scale-up', annotations: { 'autoscaling.knative.dev/target': String(TARGET) },
+    name: 'scale-up', annotations: { ...STAY_UP, 'autoscaling.knative.dev/target': String(TARGET) },
     maxSeconds: ctx.settings.readyTimeoutSeconds + c.stableWindowS * 2 + 120,
   });
   const { observer: o } = run;
   const { must } = assertions(ctx);
   try {
-    const from = Math.max(1, o.now().ready);
-    const firstPodS = o.podStartSeconds() ?? (run.readyMs - run.appliedMs) / 1000;
-    const planned = scaleUpBound(c, from, want, firstPodS);
-    const loadS = Math.ceil(planned.seconds + 1);
-    log.observe('load held for', loadS, { unit: 's', bound: `the scale-up bound with the first pod's start: ${planned.seconds} s (${planned.explain}) + 1 s` });
+    await ctx.lightLoad(async () => {
+      const from = Math.max(1, o.now().ready);
+      const firstPodS = o.podStartSeconds() ?? (run.readyMs - run.appliedMs) / 1000;
+      const planned = scaleUpBound(c, from, want, firstPodS);
+      const loadS = Math.ceil(planned.seconds + 1);
+      log.observe('load held for', loadS, { unit: 's', bound: `the scale-up bound with the first pod's start: ${planned.seconds} s (${planned.explain}) + 1 s` });
 
-    // Requirement: one constant-arrival-rate load for as long as the bound (and a second to spare). Not
-    // cut short in several k6 runs: their start-up jitter would thin the load the bound is derived from.
-    const { facts, shortfall } = await offerLoad(run, 'scale-up', [{ rate, seconds: loadS }]);
-    const startMs = facts.startMs;
-    // The bound judges the autoscaler: it counts the pod start the target actually had under the load.
-    const bound = scaleUpBound(c, from, want, Math.max(firstPodS, o.podStartSeconds(startMs) ?? 0));
-    log.observe('scale-up bound', bound.seconds, { unit: 's', bound: bound.explain });
-    run.data.bound = { from, want, perPod, loadSeconds: loadS, planned, ...bound };
-    const reachedMs = o.firstTime(startMs, (e) => e.ready >= want);
-    const afterS = reachedMs === undefined ? undefined : round2((reachedMs - startMs) / 1000);
-    if (reachedMs !== undefined) o.mark(`${want} ready pods`, reachedMs);
-    const x = o.extremes(startMs, facts.endMs);
-    log.observe(`ready pods >= ${want} after the first request`, afterS ?? null, { unit: 's', bound: `<= ${bound.seconds} s` });
-    log.observe('most ready pods under load', x.maxReady);
-    log.observe('most pods desired under load', x.maxDesired);
-    run.data.result = { reachedAfterS: afterS ?? null, maxReady: x.maxReady, maxDesired: x.maxDesired, errors: facts.errors };
+      // Requirement: one constant-arrival-rate load for as long as the bound (and a second to spare). Not
+      // cut short in several k6 runs: their start-up jitter would thin the load the bound is derived from.
+      const { facts, shortfall } = await offerLoad(run, 'scale-up', [{ rate, seconds: loadS }]);
+      const startMs = facts.startMs;
+      // The bound judges the autoscaler: it counts the pod start the target actually had under the load.
+      const bound = scaleUpBound(c, from, want, Math.max(firstPodS, o.podStartSeconds(startMs) ?? 0));
+      log.observe('scale-up bound', bound.seconds, { unit: 's', bound: bound.explain });
+      run.data.bound = { from, want, perPod, loadSeconds: loadS, planned, ...bound };
+      const reachedMs = o.firstTime(startMs, (e) => e.ready >= want);
+      const afterS = reachedMs === undefined ? undefined : round2((reachedMs - startMs) / 1000);
+      if (reachedMs !== undefined) o.mark(`${want} ready pods`, reachedMs);
+      const x = o.extremes(startMs, facts.endMs);
+      log.observe(`ready pods >= ${want} after the first request`, afterS ?? null, { unit: 's', bound: `<= ${bound.seconds} s` });
+      log.observe('most ready pods under load', x.maxReady);
+      log.observe('most pods desired under load', x.maxDesired);
+      run.data.result = { reachedAfterS: afterS ?? null, maxReady: x.maxReady, maxDesired: x.maxDesired, errors: facts.errors };
 
-    const inBound = afterS !== undefined && afterS <= bound.seconds;
-    const loadRanS = round2((facts.endMs - startMs) / 1000);
-    if (afterS === undefined && loadRanS < bound.seconds) {
-      ctx.inconclusive(`${want} ready pods not reached while the load ran (${loadRanS} s), and pods started slower (${bound.podStartS} s) than planned: the load ended before the bound ${bound.seconds} s; timeline ${o.compact(startMs)}`);
-    }
-    if (!inBound && shortfall) ctx.inconclusive(`${want} ready pods not reached in ${bound.seconds} s, but ${shortfall}; timeline t:desired/actual/ready ${o.compact(startMs)}`);
-    must(`reach ${want} ready pods in the bound`, inBound, () => {
-      const reached = afterS === undefined ? `not reached while the load ran (at most ${x.maxReady} ready, ${x.maxDesired ?? '-'} desired)` : `reached only after ${afterS} s`;
-      const desiredMs = o.firstTime(startMs, (e) => (e.desired ?? -1) >= want);
-      const desiredS = desiredMs === undefined ? undefined : round2((desiredMs - startMs) / 1000);
-      const why = x.maxDesired === null ? '' : desiredS === undefined
-        ? `: the autoscaler never desired ${want} (PodAutoscaler desiredScale at most ${x.maxDesired})`
-        : `: the autoscaler desired ${want} after ${desiredS} s${desiredS + bound.podStartS > bound.seconds ? '' : ', the pods were late to become ready'}`;
-      return `${want} ready pods ${reached}${why}; bound ${bound.seconds} s = ${bound.explain}; offered ${offered} concurrent (${rate} req/s x ${HOLD_MS} ms; ${round2(concurrencyOver(facts.records, startMs, facts.endMs))} measured); timeline t:desired/actual/ready ${o.compact(startMs)}`;
+      const inBound = afterS !== undefined && afterS <= bound.seconds;
+      const loadRanS = round2((facts.endMs - startMs) / 1000);
+      if (afterS === undefined && loadRanS < bound.seconds) {
+        ctx.inconclusive(`${want} ready pods not reached while the load ran (${loadRanS} s), and pods started slower (${bound.podStartS} s) than planned: the load ended before the bound ${bound.seconds} s; timeline ${o.compact(startMs)}`);
+      }
+      if (!inBound && shortfall) ctx.inconclusive(`${want} ready pods not reached in ${bound.seconds} s, but ${shortfall}; timeline t:desired/actual/ready ${o.compact(startMs)}`);
+      must(`reach ${want} ready pods in the bound`, inBound, () => {
+        const reached = afterS === undefined ? `not reached while the load ran (at most ${x.maxReady} ready, ${x.maxDesired ?? '-'} desired)` : `reached only after ${afterS} s`;
+        const desiredMs = o.firstTime(startMs, (e) => (e.desired ?? -1) >= want);
+        const desiredS = desiredMs === undefined ? undefined : round2((desiredMs - startMs) / 1000);
+        const why = x.maxDesired === null ? '' : desiredS === undefined
+          ? `: the autoscaler never desired ${want} (PodAutoscaler desiredScale at most ${x.maxDesired})`
+          : `: the autoscaler desired ${want} after ${desiredS} s${desiredS + bound.podStartS > bound.seconds ? '' : ', the pods were late to become ready'}`;
+        return `${want} ready pods ${reached}${why}; bound ${bound.seconds} s = ${bound.explain}; offered ${offered} concurrent (${rate} req/s x ${HOLD_MS} ms; ${round2(concurrencyOver(facts.records, startMs, facts.endMs))} measured); timeline t:desired/actual/ready ${o.compact(startMs)}`;
+      });
+      must('answer every request without a 5xx', facts.errors === 0, () =>
+        `${facts.errors} of ${facts.records.length} requests got a 5xx or no response while scaling up: ${JSON.stringify(facts.statusCounts)}`);
     });
-    must('answer every request without a 5xx', facts.errors === 0, () =>
-      `${facts.errors} of ${facts.records.length} requests got a 5xx or no response while scaling up: ${JSON.stringify(facts.statusCounts)}`);
   } finally {
     await run.finish();
   }

@@ -1,7 +1,8 @@
 /**
  * Cold starts: Services of the probe at min-scale 0, idle until they have no pod, then asked once each.
  * The three requirements share one set of Services (the wait for zero is most of their cost): SINGLE and
- * P95 read the same k trials, BURST has its own Service.
+ * P95 read the same k trials, BURST has its own Service. Only the requests hold the target alone
+ * (`ctx.exclusive`): the Services are made and wait for zero beside the other requirements.
  */
 import { afterAll, inject } from 'vitest';
 import { requirement, type RequirementContext } from '../../../harness/requirements/requirement.ts';
@@ -45,7 +46,7 @@ function trialsOnce(ctx: RequirementContext, f: ColdFleet): Promise<ColdStartTri
   trials ??= (async () => {
     const services = f.services.filter((s) => trialNames.includes(s.name));
     try {
-      return await coldStartTrials(ctx, services, TRIAL_SPACING_MS);
+      return await ctx.exclusive(() => coldStartTrials(ctx, services, TRIAL_SPACING_MS));
     } finally {
       await deleteServices(ctx, trialNames);
     }
@@ -98,7 +99,7 @@ requirement('SERVING.COLDSTART.BURST', async (ctx) => {
   const svc = ctx.require(f.services.find((s) => s.name === burstName), `Service ${burstName} was not made`);
   const gateway = await discoverGateway(ctx.cluster, ctx.settings.gateway);
   try {
-    const res = await Promise.all(Array.from({ length: BURST_REQUESTS }, () => timedGet(svc.url, gateway, ctx.settings.requestTimeoutSeconds * 1000, ctx.signal)));
+    const res = await ctx.exclusive(() => Promise.all(Array.from({ length: BURST_REQUESTS }, () => timedGet(svc.url, gateway, ctx.settings.requestTimeoutSeconds * 1000, ctx.signal))));
     const statuses: Record<string, number> = {};
     for (const r of res) statuses[r.error ? 'no response' : String(r.status)] = (statuses[r.error ? 'no response' : String(r.status)] ?? 0) + 1;
     const pods = new Set(res.map((r) => r.headers['x-gauntlet-pod']).filter((p) => typeof p === 'string'));

@@ -46,6 +46,12 @@ export interface ScaleRunOptions {
   maxSeconds: number;
 }
 
+/**
+ * min-scale 1 for a revision that waits, idle, for the target (`ctx.lightLoad`) before its load: without
+ * it the revision could be at zero when the load starts, and its scale-up would begin with a cold start.
+ */
+export const STAY_UP = { 'autoscaling.knative.dev/min-scale': '1' } as const;
+
 /** The target's config-autoscaler, read once per requirement before anything is applied. */
 export async function readConfig(ctx: RequirementContext): Promise<ReadSettings> {
   return readAutoscalerSettings(ctx.cluster);

@@ -6,7 +6,7 @@ import { serviceWithRevisions, setTraffic } from './parts/revisions.ts';
 import { REVISION_HEADER } from './parts/sampler.ts';
 
 const RATE = 200;
-const TIMING: StepTiming = { leadSeconds: 2, periodSeconds: 3, dwellSeconds: 1.5 };
+const TIMING: StepTiming = { leadSeconds: 1, periodSeconds: 2, dwellSeconds: 1 };
 
 requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
   const { log, settings } = ctx;
@@ -17,14 +17,17 @@ requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
   const gateway = await discoverGateway(ctx.cluster, settings.gateway);
   log.note(`rolling out ${to} (new) from ${from} (old), splits as new/old, under ${RATE} requests/s through ${gateway.source}`);
 
-  const [load, steps] = await both(
-    ctx.load({
+  const [load, steps] = await ctx.exclusive(() => {
+    // The steps count from the load's first answer, not from k6's start, which can take a second or more.
+    let began!: () => void;
+    const beganP = new Promise<void>((resolve) => (began = resolve));
+    const loadP = ctx.load({
       name: 'traffic-rollout', url: `http://${gateway.host}:${gateway.port}/`, host: new URL(svc.url).host,
       executor: { type: 'constant-arrival-rate', rate: RATE, durationSeconds: loadSeconds(TIMING, next.length), preAllocatedVUs: 20, maxVUs: 200 },
       countHeaders: [REVISION_HEADER], requestTimeoutSeconds: settings.requestTimeoutSeconds,
-    }),
-    applySteps(ctx, svc, first!, next, TIMING),
-  );
+    }, { onFirstResponse: began });
+    return both(loadP.finally(began), beganP.then(() => applySteps(ctx, svc, first!, next, TIMING)));
+  });
   const outcomes = stepOutcomes(load.files.records, steps);
   logSteps(log, outcomes, to, settings.readyTimeoutSeconds);
   const lost = Object.entries(load.statusCounts).filter(([status]) => !status.startsWith('2'));

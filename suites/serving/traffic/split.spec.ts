@@ -28,8 +28,10 @@ requirement('SERVING.TRAFFIC.SPLIT', async (ctx) => {
     const ready = await setTraffic(ctx, svc, percents);
     log.observe(`${Object.values(percents).join('/')}: seconds to Ready with the split`, ready, { unit: 's', bound: `<= ${settings.readyTimeoutSeconds}` });
     const via = { url: svc.url, via: gateway, concurrency: 16, timeoutMs: settings.requestTimeoutSeconds * 1000, signal: ctx.signal };
-    await warmUp(via, Object.keys(percents));
-    const o = await checkSplit({ ...via, percents, mode, alpha, mixAlpha: MIX_ALPHA, tolerance: 0.02, maxRequests: 50_000, maxSeconds: 90 });
+    const o = await ctx.exclusive(async () => {
+      await warmUp(via, Object.keys(percents));
+      return checkSplit({ ...via, percents, mode, alpha, mixAlpha: MIX_ALPHA, tolerance: 0.02, maxRequests: 50_000, maxSeconds: 90 });
+    });
     logSplit(log, o);
     outcomes.push(o);
   }

@@ -1,0 +1,4 @@
+import { besidePhase, loadOutside } from './journal.ts';
+
+besidePhase('FIXTURE.BESIDE');
+loadOutside('FIXTURE.LOAD-OUTSIDE');

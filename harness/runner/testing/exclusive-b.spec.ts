@@ -1,0 +1,3 @@
+import { exclusivePhase } from './journal.ts';
+
+exclusivePhase('FIXTURE.EXCLUSIVE-B');

@@ -1,0 +1,3 @@
+import { lightPhase } from './journal.ts';
+
+lightPhase('FIXTURE.LIGHT-B');
