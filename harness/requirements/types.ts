@@ -24,8 +24,8 @@ export interface RequirementDeclaration {
   /**
    * It sends no load and measures no latency, so sharing the machine cannot change its verdict (e.g.
    * waiting for status): it runs beside anything. A requirement without it runs beside the others too, but
-   * holds the target alone (`ctx.exclusive`) while it loads or measures; the runner starts such files
-   * early, between the others, so that their set-up overlaps.
+   * holds the target while it loads or measures (`ctx.exclusive`, `ctx.lightLoad`); the runner starts such
+   * files early, between the others, so that their set-up overlaps.
    */
   parallel?: boolean;
 }

@@ -23,7 +23,7 @@ requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
     const beganP = new Promise<void>((resolve) => (began = resolve));
     const loadP = ctx.load({
       name: 'traffic-rollout', url: `http://${gateway.host}:${gateway.port}/`, host: new URL(svc.url).host,
-      executor: { type: 'constant-arrival-rate', rate: RATE, durationSeconds: loadSeconds(TIMING, next.length), preAllocatedVUs: 20, maxVUs: 200 },
+      executor: { type: 'constant-arrival-rate', rate: RATE, durationSeconds: loadSeconds(TIMING, next.length), preAllocatedVUs: 60, maxVUs: 200 },
       countHeaders: [REVISION_HEADER], requestTimeoutSeconds: settings.requestTimeoutSeconds,
     }, { onFirstResponse: began });
     return both(loadP.finally(began), beganP.then(() => applySteps(ctx, svc, first!, next, TIMING)));
