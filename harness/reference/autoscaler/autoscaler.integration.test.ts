@@ -248,7 +248,8 @@ describe('KPA autoscaler with a real control plane', () => {
     const serveUntilInactive = await getSks();
     expect(serveUntilInactive.spec?.mode).toBe('Serve');
     await until('0 replicas', async () => ((await replicas()) === 0 ? true : undefined), cfg.stableWindowMs + wait + 10 * TICK_MS);
-    const zeroSeenAt = replicasSeen.find((s) => s.replicas === 0 && s.atMs > traffic.lastNonzeroAtMs)!.atMs;
+    // The watch that records replicas may deliver the change a little after the read above saw it.
+    const zeroSeenAt = (await until('the watch to see 0 replicas', () => replicasSeen.find((s) => s.replicas === 0 && s.atMs > traffic.lastNonzeroAtMs))).atMs;
     const zero = (await events('ScaledToZero')).at(-1);
     const decidedAt = Date.parse(field(zero?.message, 'at') ?? '');
     expect(decidedAt).toBeGreaterThanOrEqual(lastBucket() + cfg.stableWindowMs + wait);
