@@ -21,9 +21,9 @@ export interface RequirementContext {
   readonly log: EvidenceLog;
   readonly signal: AbortSignal;
   /**
-   * Runs `phase` while no other requirement of the run is in such a phase, first come first served: load,
-   * and anything whose latency or rate is judged, must not share the machine with another's load. Set-up,
-   * waiting for status and judging run outside, beside the other requirements.
+   * Runs `phase` while no other requirement of the run holds the target (`exclusive` or `lightLoad`), first
+   * come first served: load, and anything whose latency or rate is judged, must not share the machine with
+   * another's load. Set-up, waiting for status and judging run outside, beside the other requirements.
    */
   exclusive<T>(phase: () => Promise<T>): Promise<T>;
   /**
@@ -32,8 +32,8 @@ export interface RequirementContext {
    */
   lightLoad<T>(phase: () => Promise<T>): Promise<T>;
   /**
-   * Runs a k6 load (harness/load), only inside `exclusive` or `lightLoad`; its raw output lands in the run's report folder
-   * as evidence.
+   * Runs a k6 load (harness/load), only inside `exclusive` or `lightLoad`; its raw output lands in the run's
+   * report folder as evidence.
    */
   load(spec: LoadSpec, hooks?: { onFirstResponse?: () => void }): Promise<LoadResult>;
   /** Ends the requirement as failed unless `condition` holds. */

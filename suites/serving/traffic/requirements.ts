@@ -24,6 +24,6 @@ export const TRAFFIC: RequirementDeclaration[] = [
     upstream:
       'Knative Serving API specification 1.0, "Route" (spec.traffic updates; Ready once the ingress serves the new split); ' +
       'Knative docs, "Traffic management: gradual rollout"',
-    bound: 'no non-2xx answer and no connection error among all requests of a constant-arrival-rate k6 load (200/s) spanning the steps',
+    bound: 'no non-2xx answer and no connection error among all requests of a constant-arrival-rate k6 load (200/s) spanning the steps; inconclusive when a step carried fewer than 100 requests',
   },
 ];

@@ -6,6 +6,8 @@ import { serviceWithRevisions, setTraffic } from './parts/revisions.ts';
 import { REVISION_HEADER } from './parts/sampler.ts';
 
 const RATE = 200;
+/** Least requests a step must carry to count as under load: half a second of the rate. */
+const MIN_PER_STEP = RATE / 2;
 const TIMING: StepTiming = { leadSeconds: 1, periodSeconds: 2, dwellSeconds: 1 };
 
 requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
@@ -40,7 +42,11 @@ requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
   log.sample(load.requests);
   const failed = outcomes.filter((o) => Object.keys(o.failures).length > 0);
   ctx.expect(lost.length === 0, `${lost.reduce((n, [, c]) => n + c, 0)} of ${load.requests} requests lost (${lost.map(([s, c]) => `${c} x ${s === '0' ? 'no response' : s}`).join(', ')}), in step(s) ${failed.map((o) => o.step.label).join(', ')}`);
-  const uncovered = outcomes.filter((o) => o.requests === 0);
-  if (uncovered.length > 0) ctx.inconclusive(`no request was sent during step(s) ${uncovered.map((o) => o.step.label).join(', ')}: the steps outlasted the load`);
-  if (load.droppedIterations > load.requests / 20) ctx.inconclusive(`k6 could not start ${load.droppedIterations} of its requests (${RATE}/s planned): the load fell short`);
+  // Every step must have carried load; k6's dropped iterations (requests it never sent, on a busy machine) are
+  // evidence, not losses, and leave the verdict alone while every step is covered.
+  const thin = outcomes.filter((o) => o.requests < MIN_PER_STEP);
+  if (thin.length > 0) {
+    const dropped = load.droppedIterations > 0 ? `; k6 could not start ${load.droppedIterations} of its requests (${RATE}/s planned)` : '';
+    ctx.inconclusive(`fewer than ${MIN_PER_STEP} requests during step(s) ${thin.map((o) => `${o.step.label} (${o.requests})`).join(', ')}: the step was not under load${dropped}`);
+  }
 });
