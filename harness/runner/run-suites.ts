@@ -21,7 +21,7 @@ export interface SuiteRunOptions {
  * the rest of their time (set-up, waiting for a status, for zero pods, for a window to pass) overlaps with
  * the others'.
  */
-const WORKERS = 5;
+const WORKERS = 3;
 
 /**
  * Runs the suites' spec files through vitest's Node API in worker threads, so that nothing they start can

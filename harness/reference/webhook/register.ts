@@ -52,7 +52,7 @@ function webhooks(names: Record<string, string>, url: string, caBundle: string) 
     admissionReviewVersions: ['v1'],
     failurePolicy: 'Fail',
     matchPolicy: 'Equivalent',
-    timeoutSeconds: 5,
+    timeoutSeconds: 10,
   }));
 }
 
