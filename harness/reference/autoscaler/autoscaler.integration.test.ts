@@ -76,6 +76,7 @@ const getSks = async () => (await custom.getNamespacedCustomObject({
 const replicas = async () => (await apps.readNamespacedDeployment({ name: DEPLOYMENT, namespace: ns })).spec?.replicas;
 const readyPods = async () => (await core.listNamespacedPod({ namespace: ns })).items
   .filter((p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+/** Events are posted a moment after they are recorded (EVENT_POST_DELAY_MS): read them with `until`. */
 const events = async (reason?: string) => (await core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${REV}` })).items
   .filter((e: CoreV1Event) => !reason || e.reason === reason);
 const field = (message: string | undefined, key: string) => new RegExp(`\\b${key}=(\\S+)`).exec(message ?? '')?.[1];
@@ -207,8 +208,8 @@ describe('KPA autoscaler with a real control plane', () => {
     });
     expect(sks.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'PodAutoscaler', name: REV, controller: true });
     expect(conditionOf(sks.status?.conditions, 'Ready')?.status).toBe('True');
-    const up = (await events('ScaleUp')).find((e) => field(e.message, 'desired') === '2');
-    expect(up?.message).toMatch(/^Scaling from 1 to 2 pods: /);
+    const up = await until('a ScaleUp to 2', async () => (await events('ScaleUp')).find((e) => field(e.message, 'desired') === '2'));
+    expect(up.message).toMatch(/^Scaling from 1 to 2 pods: /);
   });
 
   it('a config-autoscaler patch changes the target live', async () => {
@@ -232,8 +233,10 @@ describe('KPA autoscaler with a real control plane', () => {
     const [paRv, sksRv] = [(await getPa()).metadata?.resourceVersion, (await getSks()).metadata?.resourceVersion];
     await new Promise((r) => setTimeout(r, 2 * TICK_MS));
     expect([(await getPa()).metadata?.resourceVersion, (await getSks()).metadata?.resourceVersion]).toEqual([paRv, sksRv]);
-    const panic = await events('PanicStarted');
-    expect(panic.length).toBeGreaterThan(0);
+    const panic = await until('a PanicStarted Event', async () => {
+      const list = await events('PanicStarted');
+      return list.length > 0 ? list : undefined;
+    });
     expect(field(panic.at(-1)?.message, 'panicking')).toBe('true');
   });
 
@@ -250,8 +253,8 @@ describe('KPA autoscaler with a real control plane', () => {
     await until('0 replicas', async () => ((await replicas()) === 0 ? true : undefined), cfg.stableWindowMs + wait + 10 * TICK_MS);
     // The watch that records replicas may deliver the change a little after the read above saw it.
     const zeroSeenAt = (await until('the watch to see 0 replicas', () => replicasSeen.find((s) => s.replicas === 0 && s.atMs > traffic.lastNonzeroAtMs))).atMs;
-    const zero = (await events('ScaledToZero')).at(-1);
-    const decidedAt = Date.parse(field(zero?.message, 'at') ?? '');
+    const zero = await until('a ScaledToZero Event', async () => (await events('ScaledToZero')).at(-1));
+    const decidedAt = Date.parse(field(zero.message, 'at') ?? '');
     expect(decidedAt).toBeGreaterThanOrEqual(lastBucket() + cfg.stableWindowMs + wait);
     expect(zeroSeenAt).toBeGreaterThanOrEqual(decidedAt);
     // Panic holds the scale for a stable window; scale-down halves per tick (5 -> 2 -> 1 -> 0): at most 4 ticks more.
@@ -270,7 +273,7 @@ describe('KPA autoscaler with a real control plane', () => {
     // The PA went inactive (SKS to Proxy) no later than `wait` before zero.
     const proxySince = Date.parse(conditionOf(sks.status?.conditions, 'ActivatorEndpointsPopulated')?.lastTransitionTime ?? '');
     expect(decidedAt - proxySince).toBeGreaterThanOrEqual(wait - 50);
-    expect((await events('ScaleDown')).some((e) => field(e.message, 'desired') === '0')).toBe(true);
+    await until('a ScaleDown to 0', async () => ((await events('ScaleDown')).some((e) => field(e.message, 'desired') === '0') ? true : undefined));
   }, 60_000);
 
   it('a poke from the activator scales from zero at once; Active is Unknown (Queued) until a pod is ready', async () => {

@@ -2,10 +2,12 @@
  * core/v1 Events about PodAutoscalers, as client-go's recorder writes them (`<object>.<hex nanos>`, source
  * and reportingComponent `autoscaler`). Repeats of the same decision (same reason and aggregation key, e.g.
  * the same scale change) within AGGREGATE_MS raise `count` and `lastTimestamp` of the first Event instead of
- * adding one, as client-go's correlator does. Posting is fire and forget; failures are logged.
+ * adding one, as client-go's correlator does. Posting is fire and forget, `EVENT_POST_DELAY_MS` after recording
+ * (`../controllers/event-delay.ts`); failures are logged.
  */
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type CoreV1Event, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { describeError } from '../../target/errors.ts';
+import { afterEventDelay } from '../controllers/event-delay.ts';
 
 export const EVENT_SOURCE = 'autoscaler';
 export const AGGREGATE_MS = 5 * 60_000;
@@ -56,7 +58,8 @@ export class EventRecorder {
         source: { component: EVENT_SOURCE }, reportingComponent: EVENT_SOURCE, reportingInstance: EVENT_SOURCE,
         firstTimestamp: now, lastTimestamp: now, count: 1,
       };
-      p = this.core.createNamespacedEvent({ namespace, body })
+      p = afterEventDelay()
+        .then(() => this.core.createNamespacedEvent({ namespace, body }))
         .then(() => undefined, (err: unknown) => this.log(`autoscaler: could not post Event ${e.reason} about ${namespace}/${objName}: ${describeError(err)}`));
       this.recent.set(key, { name, namespace, count: 1, firstMs: now.getTime(), chain: p });
       this.prune(now.getTime());

@@ -1,6 +1,7 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { describeError } from '../../target/errors.ts';
 import type { Client } from './api.ts';
+import { afterEventDelay } from '../controllers/event-delay.ts';
 
 /** What an Event is about: a Pod (optionally one of its containers) or a Node. */
 export interface InvolvedObject {
@@ -33,6 +34,7 @@ export function containerFieldPath(containerName: string, init = false): string 
  * `source` and `reportingComponent`/`reportingInstance`. Repeats are not aggregated into `count`. Sent one at a
  * time, in order, as client-go's broadcaster does (one goroutine drains its queue): a pod start records six at
  * once, and sent side by side they would open connections and take the API server's time from the pod's status.
+ * A batch starts `EVENT_POST_DELAY_MS` after its first Event was recorded (`../controllers/event-delay.ts`).
  */
 export function createEventRecorder(client: Client, source: { component: string; host: string }, log: (m: string) => void): EventRecorder {
   const queue: { body: CoreV1Event; describe: string }[] = [];
@@ -47,7 +49,7 @@ export function createEventRecorder(client: Client, source: { component: string;
     }
   };
   const kick = (): void => {
-    draining ??= drain().finally(() => {
+    draining ??= afterEventDelay().then(drain).finally(() => {
       draining = undefined;
       if (queue.length > 0) kick();
     });

@@ -3,10 +3,11 @@ import { mergePatch, statusCode, type Client } from './api.ts';
 
 /**
  * Writes pod statuses as a kubelet's status manager does: the latest wins, one request per pod at a
- * time, nothing sent when nothing changed, retried after failures. Each write is a raw JSON merge PATCH
- * of `pods/<name>/status` as the node identity -- never a GET of `pods/status` first, which the Node
- * authorizer refuses -- with `metadata.uid` in the patch, so that a new pod of the same name is never
- * given the old one's status (the API server refuses a changed UID).
+ * time, the changes of one turn of the event loop in one request, nothing sent when nothing changed,
+ * retried after failures. Each write is a raw JSON merge PATCH of `pods/<name>/status` as the node
+ * identity -- never a GET of `pods/status` first, which the Node authorizer refuses -- with
+ * `metadata.uid` in the patch, so that a new pod of the same name is never given the old one's status
+ * (the API server refuses a changed UID).
  */
 export interface PodRef {
   namespace: string;
@@ -61,7 +62,8 @@ export function createStatusWriter(client: Client, log: (m: string) => void): St
   };
 
   const kick = (slot: Slot) => {
-    slot.busy ??= send(slot).finally(() => {
+    // From a microtask: the changes of one turn (a pod's containers started one after the other) are one PATCH.
+    slot.busy ??= Promise.resolve().then(() => send(slot)).finally(() => {
       slot.busy = undefined;
       if (!slot.gone && slot.desired !== slot.sent) void kick(slot);
     });

@@ -6,6 +6,7 @@
  */
 import { readSync } from 'node:fs';
 import module from 'node:module';
+import { warmUp } from './warm-up.ts';
 
 export interface WarmAssignment {
   /** The container's whole environment. */
@@ -40,11 +41,7 @@ function readLine(): string | undefined {
   }
 }
 
-// Built-in modules the catalog's programs load, loaded while nothing waits (shared by every module of the
-// process, so the program sees no difference): node:http through import() too, which builds its ES module
-// namespace, a few ms of a program that imports it.
-for (const m of ['node:http', 'node:net', 'node:os', 'node:path', 'node:url']) process.getBuiltinModule(m);
-await import('node:http');
+await warmUp();
 
 const line = readLine();
 if (line !== undefined) {
