@@ -18,6 +18,7 @@ export const ANNOTATION = {
   target: [`${G}/target`],
   targetUtilizationPercentage: [`${G}/target-utilization-percentage`, `${G}/targetUtilizationPercentage`],
   metric: [`${G}/metric`],
+  metricAggregationAlgorithm: [`${G}/metric-aggregation-algorithm`, `${G}/metricAggregationAlgorithm`],
   window: [`${G}/window`],
   panicWindowPercentage: [`${G}/panic-window-percentage`, `${G}/panicWindowPercentage`],
   panicThresholdPercentage: [`${G}/panic-threshold-percentage`, `${G}/panicThresholdPercentage`],
@@ -40,15 +41,21 @@ export function annotation(annotations: Annotations, name: AnnotationName): { ke
 }
 
 const HOUR_MS = LIMITS.windowMaxMs;
+const HPA_CLASS = 'hpa.autoscaling.knative.dev';
+const ALGORITHMS: readonly string[] = ['linear', 'weighted-exponential', 'weightedExponential'];
 
-/** Each annotation's value, or an Error saying what Knative's webhook would say; undefined when absent. */
+/**
+ * Each annotation's value, or an Error with what Knative's webhook would say of it (the key it names is the
+ * annotation's, see `annotation`); undefined when absent.
+ */
 export function readAnnotation(annotations: Annotations, name: AnnotationName, config: AutoscalerConfig): number | string | Error | undefined {
   const a = annotation(annotations, name);
   if (!a) return undefined;
-  const bad = (why = '') => new Error(`invalid value: ${a.value}${why ? ` (${why})` : ''}: ${a.key}`);
+  const bad = (why = '') => new Error(`invalid value: ${a.value}${why ? ` (${why})` : ''}`);
   switch (name) {
     case 'class':
     case 'metric':
+    case 'metricAggregationAlgorithm':
       return a.value;
     case 'minScale':
     case 'maxScale':
@@ -103,37 +110,63 @@ function ranged(v: number | Error, min: number, max: number, bad: (why?: string)
   return v < min || v > max ? bad(`must be in [${show(min)}, ${show(max)}]`) : v;
 }
 
+/** A problem Knative's webhook finds in a revision's autoscaling annotations. */
+export interface AnnotationProblem {
+  message: string;
+  /** The annotation keys it names: Knative's field paths, relative to the annotations. */
+  keys: string[];
+}
+
 /**
- * Knative's webhook checks of a revision's autoscaling annotations (ValidateAnnotations), for a KPA-class
- * revision: one message per problem, empty when valid. The autoscaler itself ignores an invalid value
- * (it falls back to config-autoscaler), as Knative's PodAutoscaler accessors do.
+ * Knative's webhook checks of a revision's autoscaling annotations (ValidateAnnotations), with the
+ * config-autoscaler in force: one problem each, none when valid. The autoscaler itself ignores an invalid
+ * value (it falls back to config-autoscaler), as Knative's PodAutoscaler accessors do.
  */
-export function validateAutoscalingAnnotations(annotations: Annotations, config: AutoscalerConfig): string[] {
-  const errors: string[] = [];
+export function autoscalingAnnotationProblems(annotations: Annotations, config: AutoscalerConfig): AnnotationProblem[] {
+  const problems: AnnotationProblem[] = [];
+  const keyOf = (name: AnnotationName) => annotation(annotations, name)?.key ?? ANNOTATION[name][0];
   const value = (name: AnnotationName) => {
     const v = readAnnotation(annotations, name, config);
-    if (v instanceof Error) errors.push(v.message);
+    if (v instanceof Error) problems.push({ message: v.message, keys: [keyOf(name)] });
     return v instanceof Error ? undefined : v;
   };
-  const cls = value('class');
-  if (typeof cls === 'string' && cls.endsWith('.knative.dev') && cls !== KPA_CLASS && cls !== 'hpa.autoscaling.knative.dev') {
-    errors.push(`invalid value: ${cls}: ${ANNOTATION.class[0]}`);
+  const cls = value('class') as string | undefined;
+  if (cls !== undefined && cls.endsWith('.knative.dev') && cls !== KPA_CLASS && cls !== HPA_CLASS) {
+    problems.push({ message: `invalid value: ${cls}`, keys: [keyOf('class')] });
   }
   const min = (value('minScale') as number | undefined) ?? 0;
   const max = (value('maxScale') as number | undefined) ?? 0;
-  if (max !== 0 && max < min) errors.push(`max-scale=${max} is less than min-scale=${min}`);
+  if (max !== 0 && max < min) problems.push({ message: `max-scale=${max} is less than min-scale=${min}`, keys: [ANNOTATION.maxScale[0], ANNOTATION.minScale[0]] });
   if (annotation(annotations, 'maxScale') && config.maxScaleLimit > 0) {
-    if (max > config.maxScaleLimit) errors.push(`expected 1 <= ${max} <= ${config.maxScaleLimit}: ${ANNOTATION.maxScale[0]}`);
-    if (max === 0) errors.push(`max-scale=0 (unlimited), must be less than ${config.maxScaleLimit}`);
+    if (max > config.maxScaleLimit) problems.push({ message: `expected 1 <= ${max} <= ${config.maxScaleLimit}`, keys: [keyOf('maxScale')] });
+    if (max === 0) problems.push({ message: `max-scale=0 (unlimited), must be less than ${config.maxScaleLimit}`, keys: [keyOf('maxScale')] });
   }
   const activation = value('activationScale') as number | undefined;
-  if (activation !== undefined && min > activation) errors.push(`min-scale=${min} is greater than activation-scale=${activation}`);
-  if (activation !== undefined && max !== 0 && max < activation) errors.push(`max-scale=${max} is less than activation-scale=${activation}`);
+  if (activation !== undefined && min > activation) {
+    problems.push({ message: `min-scale=${min} is greater than activation-scale=${activation}`, keys: [keyOf('activationScale')] });
+  }
+  if (activation !== undefined && max !== 0 && max < activation) {
+    problems.push({ message: `max-scale=${max} is less than activation-scale=${activation}`, keys: [keyOf('activationScale')] });
+  }
   for (const name of ['initialScale', 'target', 'targetUtilizationPercentage', 'panicWindowPercentage', 'panicThresholdPercentage',
     'targetBurstCapacity', 'window', 'scaleDownDelay', 'scaleToZeroPodRetentionPeriod'] as const) value(name);
   const metric = value('metric');
-  if (metric !== undefined && (cls ?? config.podAutoscalerClass) === KPA_CLASS && metric !== 'concurrency' && metric !== 'rps') {
-    errors.push(`invalid value: ${String(metric)}: ${ANNOTATION.metric[0]}`);
+  const metricClass = cls ?? config.podAutoscalerClass;
+  if (metric !== undefined && ((metricClass === KPA_CLASS && metric !== 'concurrency' && metric !== 'rps') || (metricClass === HPA_CLASS && metric === ''))) {
+    problems.push({ message: `invalid value: ${String(metric)}`, keys: [keyOf('metric')] });
   }
-  return errors;
+  // Only an explicit KPA class: other autoscalers may have algorithms of their own.
+  const algorithm = value('metricAggregationAlgorithm');
+  if (cls === KPA_CLASS && typeof algorithm === 'string' && algorithm !== '' && !ALGORITHMS.includes(algorithm)) {
+    problems.push({ message: `invalid value: ${algorithm}`, keys: [keyOf('metricAggregationAlgorithm')] });
+  }
+  return problems;
+}
+
+/**
+ * The problems one line each, `<message>: <key>`; a problem between annotations (`max-scale=2 is less than
+ * min-scale=4`) names them in its message.
+ */
+export function validateAutoscalingAnnotations(annotations: Annotations, config: AutoscalerConfig): string[] {
+  return autoscalingAnnotationProblems(annotations, config).map((p) => (/^[a-z-]+=/.test(p.message) ? p.message : `${p.message}: ${p.keys.join(', ')}`));
 }

@@ -5,9 +5,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiException, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinaries } from '../../tools/resolve.ts';
+import { CONFIG_AUTOSCALER, ensureConfigAutoscaler } from '../autoscaler/config.ts';
 import { startControlPlane, type ControlPlane } from '../controlplane/controlplane.ts';
 import { installCrds } from '../crds/install.ts';
 import { kubeRequest } from '../crds/kube-http.ts';
@@ -66,10 +68,14 @@ async function refusal(object: KubernetesObject): Promise<{ code: number; messag
     await client.create(object);
   } catch (e) {
     if (!(e instanceof ApiException)) throw e;
-    const body: unknown = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
-    return { code: e.code, message: String((body as { message?: unknown }).message) };
+    return { code: e.code, message: messageOf(e) };
   }
   throw new Error(`${object.kind} ${object.metadata?.name} was accepted`);
+}
+
+function messageOf(e: ApiException<unknown>): string {
+  const body: unknown = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+  return String((body as { message?: unknown }).message);
 }
 
 describe('reference CRDs and admission webhook on kube-apiserver', () => {
@@ -150,6 +156,38 @@ describe('reference CRDs and admission webhook on kube-apiserver', () => {
     const r = await refusal(ksvc('numeric', { template: { spec: { containers: [{ image: 42 }] } } }));
     expect(r.code).toBe(400);
     expect(r.message).toContain('validation failed: spec.template.spec.containers[0].image: must be string');
+  });
+
+  it('refuses initial-scale 0 until config-autoscaler allows it, naming the annotation', async () => {
+    const zero = ksvc('zero', {
+      template: { metadata: { annotations: { 'autoscaling.knative.dev/initial-scale': '0' } }, spec: { containers: [{ image: 'x' }] } },
+    });
+    const refused =
+      'admission webhook "validation.webhook.serving.knative.dev" denied the request: validation failed: ' +
+      'invalid value: 0 (=0 not allowed by cluster): spec.template.metadata.annotations.autoscaling.knative.dev/initial-scale';
+    // No config-autoscaler yet: Knative's defaults.
+    expect(await refusal(zero)).toEqual({ code: 400, message: refused });
+
+    // The reference's own ConfigMap, then a user's patch of it.
+    const { namespace, name } = CONFIG_AUTOSCALER;
+    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    await ensureConfigAutoscaler(kc);
+    await client.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { 'allow-zero-initial-scale': 'true' } } as KubernetesObject,
+      undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
+    );
+    // The webhook sees the patch through its watch, a moment later.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      try {
+        const created = (await client.create(zero)) as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+        expect(created.spec.template.metadata.annotations['autoscaling.knative.dev/initial-scale']).toBe('0');
+        break;
+      } catch (e) {
+        if (!(e instanceof ApiException) || messageOf(e) !== refused || Date.now() > deadline) throw e;
+        await sleep(50);
+      }
+    }
   });
 
   it('refuses a VirtualService with a field of the wrong type', async () => {

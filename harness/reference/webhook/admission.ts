@@ -2,6 +2,7 @@
  * AdmissionReview decisions, as pure functions: validation (schema + Knative's semantics) and defaulting
  * (Knative Serving's, as a JSONPatch).
  */
+import type { AutoscalerConfig } from '../autoscaler/config.ts';
 import { renderFieldErrors } from './field-error.ts';
 import { createPatch } from './json-patch.ts';
 import { defaultServing, validateServing, type Operation } from './knative-serving.ts';
@@ -28,6 +29,11 @@ export interface AdmissionResponse {
   patch?: string;
 }
 
+/** What decisions read besides the request: the configuration in force (Knative's webhook keeps it in a config store). */
+export interface AdmissionContext {
+  autoscaler: AutoscalerConfig;
+}
+
 const SERVING = 'serving.knative.dev';
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -43,12 +49,13 @@ function denial(group: string, lines: string[]): AdmissionResponse['status'] {
 
 const reviewed = (r: AdmissionRequest) => (r.operation === 'CREATE' || r.operation === 'UPDATE') && !r.subResource && isObject(r.object);
 
-export function validateAdmission(r: AdmissionRequest): AdmissionResponse {
+export function validateAdmission(r: AdmissionRequest, ctx: AdmissionContext): AdmissionResponse {
   if (!reviewed(r)) return { uid: r.uid, allowed: true };
   const object = r.object as Json;
   const violations = schemaViolations(r.kind, object);
   if (violations === undefined) return { uid: r.uid, allowed: true };
-  const semantic = r.kind.group === SERVING ? validateServing(r.kind.kind, r.operation, object, isObject(r.oldObject) ? r.oldObject : undefined) : [];
+  const old = isObject(r.oldObject) ? r.oldObject : undefined;
+  const semantic = r.kind.group === SERVING ? validateServing(r.kind.kind, r.operation, object, old, ctx.autoscaler) : [];
   const lines = [...violations.map(formatViolation), ...renderFieldErrors(semantic)];
   if (lines.length === 0) return { uid: r.uid, allowed: true };
   return { uid: r.uid, allowed: false, status: denial(r.kind.group, lines) };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderFieldErrors } from './field-error.ts';
 import { createPatch, type PatchOperation } from './json-patch.ts';
 import { defaultRevisionSpec, validateRevisionSpec } from './knative-revision.ts';
+import { KNATIVE_DEFAULTS } from '../autoscaler/config.ts';
 import { defaultServing, validateServing } from './knative-serving.ts';
 
 /** Applies add/replace/remove (what createPatch emits) to a copy. */
@@ -96,8 +97,8 @@ describe('Knative Serving defaulting as a JSONPatch', () => {
   it('refuses changes to a Revision spec', () => {
     const rev = { metadata: { name: 'hello-00001' }, spec: { containers: [{ name: 'user-container', image: 'x' }], containerConcurrency: 0 } };
     const changed = { ...rev, spec: { ...rev.spec, containerConcurrency: 5 } };
-    expect(renderFieldErrors(validateServing('Revision', 'UPDATE', changed, rev))[0]).toMatch(/^Immutable fields changed \(-old \+new\): spec\n/);
-    expect(validateServing('Revision', 'UPDATE', rev, rev)).toEqual([]);
+    expect(renderFieldErrors(validateServing('Revision', 'UPDATE', changed, rev, KNATIVE_DEFAULTS))[0]).toMatch(/^Immutable fields changed \(-old \+new\): spec\n/);
+    expect(validateServing('Revision', 'UPDATE', rev, rev, KNATIVE_DEFAULTS)).toEqual([]);
   });
 });
 

@@ -2,8 +2,10 @@
  * Knative Serving's webhook semantics per kind: the checks its schema does not express, and its defaults.
  * Validation sees the object after defaulting, as the API server runs mutating webhooks first.
  */
+import type { AutoscalerConfig } from '../autoscaler/config.ts';
 import type { FieldError } from './field-error.ts';
 import { createPatch, jsonEqual } from './json-patch.ts';
+import { validateAutoscalingMetadata } from './knative-autoscaling.ts';
 import { defaultRevisionSpec, validateRevisionSpec } from './knative-revision.ts';
 import { defaultTraffic, validateTraffic, type Json } from './knative-traffic.ts';
 
@@ -12,24 +14,37 @@ export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const child = (v: unknown, key: string): Json | undefined => (isObject(v) && isObject(v[key]) ? v[key] : undefined);
 
-export function validateServing(kind: string, operation: Operation, object: Json, old: Json | undefined): FieldError[] {
+/** `autoscaler`: the config-autoscaler in force, which the autoscaling annotations are checked against. */
+export function validateServing(kind: string, operation: Operation, object: Json, old: Json | undefined, autoscaler: AutoscalerConfig): FieldError[] {
   const spec = child(object, 'spec');
+  const template = child(spec, 'template');
   switch (kind) {
     case 'Service':
       return [
-        ...validateRevisionSpec(child(child(spec, 'template'), 'spec'), 'spec.template.spec'),
+        ...validateTemplate(template, autoscaler),
         ...validateTraffic(spec?.traffic, { defaultConfigurationName: true }),
       ];
     case 'Configuration':
-      return validateRevisionSpec(child(child(spec, 'template'), 'spec'), 'spec.template.spec');
+      return validateTemplate(template, autoscaler);
     case 'Route':
       return validateTraffic(spec?.traffic, { defaultConfigurationName: false });
-    case 'Revision':
-      if (operation === 'UPDATE' && old) return revisionImmutable(child(old, 'spec'), spec);
-      return validateRevisionSpec(spec, 'spec');
+    case 'Revision': {
+      const annotations = validateAutoscalingMetadata(object.metadata, 'metadata', autoscaler);
+      if (operation !== 'UPDATE' || !old) return [...annotations, ...validateRevisionSpec(spec, 'spec')];
+      // As Knative: a changed spec is the only error reported; an unchanged one leaves the metadata's.
+      const immutable = revisionImmutable(child(old, 'spec'), spec);
+      return immutable.length > 0 ? immutable : annotations;
+    }
     default:
       return [];
   }
+}
+
+function validateTemplate(template: Json | undefined, autoscaler: AutoscalerConfig): FieldError[] {
+  return [
+    ...validateRevisionSpec(child(template, 'spec'), 'spec.template.spec'),
+    ...validateAutoscalingMetadata(template?.metadata, 'spec.template.metadata', autoscaler),
+  ];
 }
 
 /** A Revision is a snapshot: its spec never changes once created. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv6 } from 'node:net';
-import { mutateAdmission, validateAdmission, type AdmissionRequest, type AdmissionResponse } from './admission.ts';
+import { mutateAdmission, validateAdmission, type AdmissionContext, type AdmissionRequest, type AdmissionResponse } from './admission.ts';
 import { INJECT_PATH, injectAdmission } from './istio-injection.ts';
 
 export const VALIDATE_PATH = '/validate';
@@ -18,6 +18,8 @@ export interface ServeOptions {
   host: string;
   certPem: string;
   keyPem: string;
+  /** The configuration in force, read for each review. */
+  context: () => AdmissionContext;
   log?: (entry: AdmissionLogEntry) => void;
 }
 
@@ -27,7 +29,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, (r: AdmissionRequest) => AdmissionResponse> = {
+const HANDLERS: Record<string, (r: AdmissionRequest, ctx: AdmissionContext) => AdmissionResponse> = {
   [VALIDATE_PATH]: validateAdmission,
   [MUTATE_PATH]: mutateAdmission,
   [INJECT_PATH]: injectAdmission,
@@ -36,7 +38,7 @@ const HANDLERS: Record<string, (r: AdmissionRequest) => AdmissionResponse> = {
 /** An HTTPS server answering AdmissionReview v1 on a port the OS picks. */
 export async function serveAdmission(opts: ServeOptions): Promise<RunningServer> {
   const server: Server = createServer({ cert: opts.certPem, key: opts.keyPem }, (req, res) => {
-    void handle(req, res, opts.log);
+    void handle(req, res, opts);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -59,7 +61,7 @@ export async function serveAdmission(opts: ServeOptions): Promise<RunningServer>
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, log: ServeOptions['log']): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, { context, log }: ServeOptions): Promise<void> {
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (req.method === 'GET' && path === '/healthz') return reply(res, 200, 'text/plain', 'ok');
   const handler = HANDLERS[path];
@@ -75,7 +77,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, log: ServeOptio
   if (!request || typeof request.uid !== 'string' || !request.kind) return reply(res, 400, 'text/plain', 'an AdmissionReview needs a request');
   let response: AdmissionResponse;
   try {
-    response = handler(request);
+    response = handler(request, context());
   } catch (e) {
     response = { uid: request.uid, allowed: false, status: { status: 'Failure', message: `internal error: ${(e as Error).message}`, code: 500 } };
   }
