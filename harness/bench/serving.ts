@@ -94,6 +94,9 @@ async function coldStart(b: BenchContext, name: string, warm = true): Promise<Ph
     deployments.abort();
   }
   await b.cluster.delete(serviceRef(name));
+  // The next trial starts once this one's pod is gone: its teardown (garbage collection down to the pod, the
+  // pod's termination and the status writes of both) would otherwise fall into a later trial's cold start.
+  await b.cluster.waitForPods(selector.labelSelector, (left) => left.length === 0, { timeoutMs: 60_000, what: `the pods of ${name} to be gone` });
   return Object.fromEntries(PHASES.map(([k]) => [k, seen[k] ?? NaN])) as unknown as Phases;
 }
 
@@ -131,7 +134,8 @@ async function benchColdStart(b: BenchContext): Promise<string[]> {
   return [
     `Cold start from zero (a fresh Knative Service with initial-scale 0, then one request through the gateway), ${TRIALS} trials with the`,
     `kubelet's warm runtimes (Node containers on pre-booted Node processes, as the reference runs pods) and ${TRIALS} with them off for`,
-    'the pod (its containers spawned), alternating, one after the other (after one untimed to warm up).',
+    'the pod (its containers spawned), alternating, one after the other (after one untimed to warm up), each once the',
+    'previous one\'s pod is gone.',
     'Phases as a watcher of the Deployment and the pod sees them, from the moment the request is sent (the first response',
     'may come before the pod is Ready: the activator probes the pod itself); each pair of trials followed by the floors:',
     '',

@@ -6,6 +6,7 @@ import { InformerSet } from './controllers/runtime/controller.ts';
 import type { Defects } from './mutants/catalog.ts';
 import { installCrds } from './crds/install.ts';
 import { startAdmissionWebhook } from './webhook/index.ts';
+import { QUEUE_PROXY_MODULES } from './queue-proxy/modules.ts';
 import { reservePodNetwork } from './kubelet/pod-network.ts';
 import { loadWorkloadCatalog } from './kubelet/workloads.ts';
 import { startKubelet } from './kubelet/kubelet.ts';
@@ -66,6 +67,7 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
     network, logDir: o.logDir, workloads: loadWorkloadCatalog(), log: (m) => log(`[kubelet] ${m}`),
     podStartDelayMs: o.defects.value('slow-cold-start') ?? 0,
     ...(o.warmRuntimes !== undefined ? { warmRuntimes: o.warmRuntimes } : {}),
+    warmPreload: QUEUE_PROXY_MODULES,
     meshSidecarEnv: { GAUNTLET_MESH_DIR: meshDir, GAUNTLET_ENVOY: o.envoy },
   });
   o.onStop(() => kubelet.stop());

@@ -42,6 +42,8 @@ export interface KubeletOptions {
    * `DEFAULT_WARM_RUNTIMES`, 0 turns warm runtimes off: every container's process is spawned.
    */
   warmRuntimes?: number;
+  /** ES modules the warm runtimes import while they wait (`WarmRuntimeOptions.preload`). */
+  warmPreload?: readonly string[];
 }
 
 /** Two: a revision pod starts two Node containers at once (the user container and the queue-proxy). */
@@ -162,7 +164,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       ...Object.fromEntries(HOST_ENV_PASSED.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]))),
       NODE_COMPILE_CACHE: NODE_COMPILE_CACHE_DIR,
     };
-    warm = startWarmRuntimes({ size: warmSize, env, logFile: join(opts.logDir, 'warm-runtimes.log'), log: (m) => log(`warm runtimes: ${m}`) });
+    warm = startWarmRuntimes({
+      size: warmSize, env, logFile: join(opts.logDir, 'warm-runtimes.log'), log: (m) => log(`warm runtimes: ${m}`),
+      ...(opts.warmPreload ? { preload: opts.warmPreload } : {}),
+    });
   }
   controller.start();
 

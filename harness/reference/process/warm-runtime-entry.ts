@@ -6,15 +6,9 @@
  */
 import { readSync } from 'node:fs';
 import module from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { PRELOAD_ARG, type WarmAssignment } from './warm-protocol.ts';
 import { warmUp } from './warm-up.ts';
-
-export interface WarmAssignment {
-  /** The container's whole environment. */
-  env: Record<string, string>;
-  cwd: string;
-  /** The script, then its arguments. */
-  argv: [string, ...string[]];
-}
 
 /**
  * Blocks until a whole line has arrived. Blocking is the point: an idle runtime does nothing, and reading
@@ -42,6 +36,17 @@ function readLine(): string | undefined {
 }
 
 await warmUp();
+for (const arg of process.argv.slice(2)) {
+  if (!arg.startsWith(PRELOAD_ARG)) continue;
+  const file = arg.slice(PRELOAD_ARG.length);
+  try {
+    await import(pathToFileURL(file).href);
+  } catch (e) {
+    // Before any take, so into the pool's log; the pool counts it as a failure to boot.
+    console.error(`warm runtime ${process.pid}: could not preload ${file}: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
 
 const line = readLine();
 if (line !== undefined) {

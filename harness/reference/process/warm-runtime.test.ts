@@ -104,6 +104,32 @@ describe('warm runtimes', () => {
     expect(await none.exited).toBe(0);
   });
 
+  it('imports the preload modules while it waits: a program that imports one gets that instance', async () => {
+    const preloaded = fileURLToPath(new URL('./testing/preloaded.ts', import.meta.url));
+    const program = fileURLToPath(new URL('./testing/report-preloaded.ts', import.meta.url));
+    const logged: string[] = [];
+    const p = pool({ preload: [preloaded, join(dir, 'no-such-module.ts')], log: (m) => logged.push(m) });
+    expect(logged).toEqual([`preload module ${join(dir, 'no-such-module.ts')} does not exist: not preloaded`]);
+    const opts = (log: string): SpawnOptions => ({ args: [program], env: { ...POOL_ENV, MARK: 'container' }, cwd: dir, logFile: join(dir, log) });
+    const warm = start(p, opts('preloaded.log'));
+    expect(await warm.exited).toBe(0);
+    // Evaluated before the program, in the pool's environment.
+    expect(JSON.parse(readFileSync(join(dir, 'preloaded.log'), 'utf8').split('\n')[0]!)).toEqual({ module: null, program: 'container' });
+    expect(await startProcess('spawned', process.execPath, opts('spawned-preloaded.log')).exited).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'spawned-preloaded.log'), 'utf8').split('\n')[0]!)).toEqual({ module: 'container', program: 'container' });
+  });
+
+  it('counts a runtime whose preload fails as one that failed to boot, and spawns meanwhile', async () => {
+    const logged: string[] = [];
+    const p = pool({ preload: [fileURLToPath(new URL('./testing/preload-throws.ts', import.meta.url))], log: (m) => logged.push(m) });
+    await until('the runtimes to exit', () => (p.idle().length === 0 ? true : undefined));
+    expect(logged.some((m) => /exited \(1\) before it was used/.test(m))).toBe(true);
+    expect(readFileSync(join(dir, 'pool.log'), 'utf8')).toContain('this module cannot be preloaded');
+    const opts = program();
+    expect(await start(p, opts).exited).toBe(0);
+    expect(reportOf(opts.logFile).main).toBe(true);
+  });
+
   it('relays everything the program wrote before `exited` resolves', async () => {
     const p = pool();
     const opts = program({ BULK_BYTES: String(4 * 1024 * 1024) });
