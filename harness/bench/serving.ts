@@ -16,6 +16,7 @@ import { WARM_RUNTIME_ANNOTATION } from '../reference/kubelet/kubelet.ts';
 import { probeService, waitReady, serviceRef } from '../../suites/serving/parts/ksvc.ts';
 import type { BenchContext } from './context.ts';
 import { bareSpawnToFirstResponse, startBareEnvoy } from './floors.ts';
+import { startRequester, type Requester } from './requester.ts';
 import { table } from './markdown.ts';
 import { measurePaths, median, type LoadPath, type PathResult } from './paths.ts';
 
@@ -50,7 +51,7 @@ const PHASES: [keyof Phases, string][] = [
 ];
 
 /** `warm: false`: the kubelet spawns the pod's containers rather than running them on its warm runtimes. */
-async function coldStart(b: BenchContext, name: string, warm = true): Promise<Phases> {
+async function coldStart(b: BenchContext, requester: Requester, name: string, warm = true): Promise<Phases> {
   await b.cluster.apply(probeService({
     name,
     annotations: {
@@ -84,9 +85,9 @@ async function coldStart(b: BenchContext, name: string, warm = true): Promise<Ph
   try {
     await new Promise((r) => setTimeout(r, 200));
     t0 = performance.now();
-    const res = await httpRequest({ url: svc.status!.url!, via: gateway, timeoutMs: 30_000 });
-    seen.firstByte = performance.now() - t0;
-    if (res.status !== 200) throw new Error(`cold start ${name}: HTTP ${res.status}`);
+    const res = await requester.send({ url: svc.status!.url!, via: gateway, timeoutMs: 30_000 });
+    if (res.status !== 200) throw new Error(`cold start ${name}: ${res.error ?? `HTTP ${res.status}`}`);
+    seen.firstByte = res.ms;
     // The first response may come before the pod is Ready in the API: wait for it (bounded).
     await Promise.race([ready, new Promise((r) => setTimeout(r, 5000))]);
   } finally {
@@ -112,18 +113,23 @@ async function benchColdStart(b: BenchContext): Promise<string[]> {
   b.progress(`serving: ${TRIALS} cold starts with warm runtimes and ${TRIALS} without (and one to warm up)`);
   const gateway = await discoverGateway(b.cluster);
   const floorHost = gateway.host.replace(/\.\d+$/, '.250');
-  await coldStart(b, 'cold-warm-up');
+  const requester = startRequester();
   const warm: Phases[] = [];
   const spawned: Phases[] = [];
   const spawns: number[] = [];
   const cached: number[] = [];
-  for (let i = 0; i < TRIALS; i++) {
-    for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
-      if (on) warm.push(await coldStart(b, `cold-${i}`));
-      else spawned.push(await coldStart(b, `cold-spawned-${i}`, false));
+  try {
+    await coldStart(b, requester, 'cold-warm-up');
+    for (let i = 0; i < TRIALS; i++) {
+      for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
+        if (on) warm.push(await coldStart(b, requester, `cold-${i}`));
+        else spawned.push(await coldStart(b, requester, `cold-spawned-${i}`, false));
+      }
+      spawns.push(await bareSpawnToFirstResponse(floorHost));
+      cached.push(await bareSpawnToFirstResponse(floorHost, { NODE_COMPILE_CACHE: NODE_COMPILE_CACHE_DIR }));
     }
-    spawns.push(await bareSpawnToFirstResponse(floorHost));
-    cached.push(await bareSpawnToFirstResponse(floorHost, { NODE_COMPILE_CACHE: NODE_COMPILE_CACHE_DIR }));
+  } finally {
+    requester.stop();
   }
   const col = (trials: Phases[], k: keyof Phases) => trials.map((t) => t[k]);
   const stats = (xs: number[]) => [ms(pct(xs, 50)), ms(pct(xs, 99)), ms(Math.max(...xs))];
@@ -137,7 +143,8 @@ async function benchColdStart(b: BenchContext): Promise<string[]> {
     'the pod (its containers spawned), alternating, one after the other (after one untimed to warm up), each once the',
     'previous one\'s pod is gone.',
     'Phases as a watcher of the Deployment and the pod sees them, from the moment the request is sent (the first response',
-    'may come before the pod is Ready: the activator probes the pod itself); each pair of trials followed by the floors:',
+    'may come before the pod is Ready: the activator probes the pod itself); the first response as a process that only',
+    'sends the request times it (harness/bench/requester.ts); each pair of trials followed by the floors:',
     '',
     table(['phase', 'p50 ms', 'p99 ms', 'max ms', 'spawned: p50 ms', 'p99 ms', 'max ms'], [
       ...PHASES.map(([k, label]) => row(label, k)),
