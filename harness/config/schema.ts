@@ -30,6 +30,8 @@ export const ConfigSchema = z
     level: z.enum(LEVELS).optional(),
     reportDir: z.string().min(1).optional(),
     mutant: z.string().min(1).optional(),
+    /** Suite files run at once (default 3, for 2 cores); requirements still hold the target alone while they load. */
+    workers: z.number().int().min(1).max(32).optional(),
     settings: SettingsSchema.prefault({}),
   })
   .strict();

@@ -22,6 +22,7 @@ describe('bad input', () => {
   it('an unknown requirement', () => refused(['run', '--requirement', 'NOPE.X'], [/NOPE\.X/, /gauntlet requirements/]));
   it('an unknown mutant', () => refused(['run', '--mutant', 'nope'], [/--mutant nope/, /never-ready/]));
   it('an unknown level', () => refused(['run', '--level', 'OFTEN'], [/OFTEN/, /MUST, SHOULD, MAY/]));
+  it('a number of workers that is not a whole number of 1 or more', () => refused(['run', '--workers', '0'], [/--workers/, /whole number of 1 or more/]));
   it('a missing kubeconfig', () => refused(['run', '--kubeconfig', join(scratch.path, 'none')], [/no such file/]));
   it('a malformed kubeconfig', () => {
     const file = join(scratch.path, 'bad.kubeconfig');

@@ -13,7 +13,7 @@ import type { RunReport } from '../report/schema.ts';
 import { writeReport } from '../report/write.ts';
 import { discoverSpecs } from './discover.ts';
 import { select } from './select.ts';
-import { runSuites } from './run-suites.ts';
+import { DEFAULT_WORKERS, runSuites } from './run-suites.ts';
 import { targetFacts } from './target-facts.ts';
 
 export interface RunOptions {
@@ -68,7 +68,8 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
     } catch (e) {
       throw new TargetError(`the target's API at ${cluster.kc.getCurrentCluster()?.server ?? '?'} failed: ${describeError(e)}`);
     }
-    o.progress(`running ${selection.requirements.length} requirement(s) from ${selection.files.length} suite file(s) in namespace ${namespace}`);
+    const workers = Math.min(c.workers ?? DEFAULT_WORKERS, selection.files.length);
+    o.progress(`running ${selection.requirements.length} requirement(s) from ${selection.files.length} suite file(s), ${workers} at once, in namespace ${namespace}`);
     const parallel = new Set(selection.requirements.filter((r) => r.parallel).map((r) => r.id));
     const [light, exclusive] = partition(selection.files, (f) => f.implements.every((id) => parallel.has(id)));
     const outcome = await runSuites({
@@ -82,6 +83,7 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
       },
       progress: o.progress,
       signal: o.signal,
+      workers,
     });
     results = outcome.results;
     errors.push(...outcome.errors);

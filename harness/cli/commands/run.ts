@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { TARGETS } from '../../config/schema.ts';
 import { LEVELS, type Level } from '../../requirements/types.ts';
 import { loadConfig, parseConfig } from '../../config/load.ts';
 import { run } from '../../runner/run.ts';
+import { DEFAULT_WORKERS } from '../../runner/run-suites.ts';
 import { formatSummary } from '../../report/summary.ts';
 import { REQUIREMENTS } from '../../../suites/catalog.ts';
 import { interactive, progress } from '../output.ts';
@@ -18,6 +19,7 @@ interface RunFlags {
   level?: Level;
   reportDir?: string;
   mutant?: string;
+  workers?: number;
   config?: string;
 }
 
@@ -33,6 +35,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--level <level>', 'run requirements of this level and stronger').choices(LEVELS))
     .option('--report-dir <dir>', 'parent folder of the run\'s report folder (default: reports)')
     .option('--mutant <name>', 'start the reference with a named defect (see `gauntlet mutants`)')
+    .option('--workers <n>', `suite files run at once (default ${DEFAULT_WORKERS}; more on a machine with more cores)`, wholeNumber)
     .option('--config <file>', 'config file (default: gauntlet.config.ts if present)')
     .action(async (flags: RunFlags) => {
       const { config: fileConfig, file } = await loadConfig(process.cwd(), flags.config);
@@ -41,6 +44,7 @@ export function registerRun(program: Command): void {
         ...stripUndefined({
           target: flags.target, kubeconfig: flags.kubeconfig, context: flags.context, suites: flags.suite,
           requirements: flags.requirement, level: flags.level, reportDir: flags.reportDir, mutant: flags.mutant,
+          workers: flags.workers,
         }),
         // --kubeconfig alone means the kubeconfig target.
         ...(flags.kubeconfig && !flags.target && !fileConfig.target ? { target: 'kubeconfig' } : {}),
@@ -63,6 +67,12 @@ export function registerRun(program: Command): void {
       process.stdout.write(`report: ${reportDir}\n`);
       process.exitCode = abort.signal.aborted ? 130 : report.exitCode;
     });
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError('it must be a whole number of 1 or more.');
+  return n;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
