@@ -4,24 +4,17 @@
  * took, from sending to the end of the body, timed here.
  */
 import { createInterface } from 'node:readline';
-import { request } from 'node:http';
+import { httpRequest } from '../target/http.ts';
 import type { RequesterOrder, RequesterReport } from './requester.ts';
 
-function send(o: RequesterOrder): Promise<RequesterReport> {
-  const url = new URL(o.url);
+async function send(o: RequesterOrder): Promise<RequesterReport> {
   const started = performance.now();
-  return new Promise((resolve) => {
-    const r = request({
-      host: o.via.host, port: o.via.port, path: `${url.pathname}${url.search}`, headers: { host: url.host }, agent: false, timeout: o.timeoutMs,
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-      res.on('error', (e) => resolve({ status: 0, ms: performance.now() - started, error: e.message }));
-    });
-    r.on('timeout', () => r.destroy(new Error(`no response within ${o.timeoutMs / 1000} s`)));
-    r.on('error', (e) => resolve({ status: 0, ms: performance.now() - started, error: e.message }));
-    r.end();
-  });
+  try {
+    const res = await httpRequest({ url: o.url, via: o.via, timeoutMs: o.timeoutMs });
+    return { status: res.status, ms: res.durationMs };
+  } catch (e) {
+    return { status: 0, ms: performance.now() - started, error: (e as Error).message };
+  }
 }
 
 for await (const line of createInterface({ input: process.stdin })) {
