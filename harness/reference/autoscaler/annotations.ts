@@ -162,11 +162,3 @@ export function autoscalingAnnotationProblems(annotations: Annotations, config: 
   }
   return problems;
 }
-
-/**
- * The problems one line each, `<message>: <key>`; a problem between annotations (`max-scale=2 is less than
- * min-scale=4`) names them in its message.
- */
-export function validateAutoscalingAnnotations(annotations: Annotations, config: AutoscalerConfig): string[] {
-  return autoscalingAnnotationProblems(annotations, config).map((p) => (/^[a-z-]+=/.test(p.message) ? p.message : `${p.message}: ${p.keys.join(', ')}`));
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateAutoscalingAnnotations } from './annotations.ts';
+import { autoscalingAnnotationProblems } from './annotations.ts';
 import { KNATIVE_DEFAULTS, REFERENCE_DEFAULTS, type AutoscalerConfig } from './config.ts';
 import { resolveScaling, type ScalingInput } from './scaling.ts';
 
@@ -73,30 +73,30 @@ describe('resolveScaling (config-autoscaler overridden per revision)', () => {
   });
 });
 
-describe("validateAutoscalingAnnotations (Knative's webhook rules)", () => {
-  const v = (a: Record<string, string>, c: AutoscalerConfig = REFERENCE_DEFAULTS) => validateAutoscalingAnnotations(a, c);
+describe("autoscalingAnnotationProblems (Knative's webhook rules)", () => {
+  const v = (a: Record<string, string>, c: AutoscalerConfig = REFERENCE_DEFAULTS) => autoscalingAnnotationProblems(a, c);
   it('accepts valid annotations', () => {
     expect(v({ [A('min-scale')]: '1', [A('max-scale')]: '3', [A('window')]: '10s', [A('metric')]: 'rps', [A('target')]: '5' })).toEqual([]);
   });
-  it('names each problem', () => {
-    const errors = v({
+  it('names each problem and the annotations it is about', () => {
+    const problems = v({
       [A('min-scale')]: '4', [A('max-scale')]: '2', [A('window')]: '1s', [A('metric')]: 'cpu', [A('initial-scale')]: '0',
       [A('target-utilization-percentage')]: '101',
     });
-    expect(errors).toEqual(expect.arrayContaining([
-      'max-scale=2 is less than min-scale=4',
-      expect.stringContaining(A('window')),
-      `invalid value: cpu: ${A('metric')}`,
-      expect.stringContaining('=0 not allowed by cluster'),
-      expect.stringContaining(A('target-utilization-percentage')),
+    expect(problems).toEqual(expect.arrayContaining([
+      { message: 'max-scale=2 is less than min-scale=4', keys: [A('max-scale'), A('min-scale')] },
+      { message: expect.any(String), keys: [A('window')] },
+      { message: 'invalid value: cpu', keys: [A('metric')] },
+      { message: expect.stringContaining('=0 not allowed by cluster'), keys: [A('initial-scale')] },
+      { message: expect.any(String), keys: [A('target-utilization-percentage')] },
     ]));
-    expect(errors).toContain(`invalid value: 1s (must be in [6s, 1h0m0s]): ${A('window')}`);
+    expect(problems).toContainEqual({ message: 'invalid value: 1s (must be in [6s, 1h0m0s])', keys: [A('window')] });
   });
   it('an unknown knative.dev class; other classes keep their own metrics', () => {
-    expect(v({ [A('class')]: 'foo.knative.dev', [A('metric')]: 'cpu' })).toEqual([`invalid value: foo.knative.dev: ${A('class')}`]);
+    expect(v({ [A('class')]: 'foo.knative.dev', [A('metric')]: 'cpu' })).toEqual([{ message: 'invalid value: foo.knative.dev', keys: [A('class')] }]);
     expect(v({ [A('class')]: 'hpa.autoscaling.knative.dev', [A('metric')]: 'cpu' })).toEqual([]);
   });
   it('max-scale above max-scale-limit', () => {
-    expect(v({ [A('max-scale')]: '10' }, { ...REFERENCE_DEFAULTS, maxScaleLimit: 5, maxScale: 5 })).toEqual([`expected 1 <= 10 <= 5: ${A('max-scale')}`]);
+    expect(v({ [A('max-scale')]: '10' }, { ...REFERENCE_DEFAULTS, maxScaleLimit: 5, maxScale: 5 })).toEqual([{ message: 'expected 1 <= 10 <= 5', keys: [A('max-scale')] }]);
   });
 });
