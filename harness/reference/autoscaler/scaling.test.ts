@@ -83,14 +83,13 @@ describe("autoscalingAnnotationProblems (Knative's webhook rules)", () => {
       [A('min-scale')]: '4', [A('max-scale')]: '2', [A('window')]: '1s', [A('metric')]: 'cpu', [A('initial-scale')]: '0',
       [A('target-utilization-percentage')]: '101',
     });
-    expect(problems).toEqual(expect.arrayContaining([
-      { message: 'max-scale=2 is less than min-scale=4', keys: [A('max-scale'), A('min-scale')] },
-      { message: expect.any(String), keys: [A('window')] },
-      { message: 'invalid value: cpu', keys: [A('metric')] },
-      { message: expect.stringContaining('=0 not allowed by cluster'), keys: [A('initial-scale')] },
-      { message: expect.any(String), keys: [A('target-utilization-percentage')] },
-    ]));
-    expect(problems).toContainEqual({ message: 'invalid value: 1s (must be in [6s, 1h0m0s])', keys: [A('window')] });
+    const about = (...keys: string[]) => problems.filter((p) => p.keys.join(' ') === keys.join(' ')).map((p) => p.message);
+    expect(about(A('max-scale'), A('min-scale'))).toEqual(['max-scale=2 is less than min-scale=4']);
+    expect(about(A('window'))).toEqual(['invalid value: 1s (must be in [6s, 1h0m0s])']);
+    expect(about(A('metric'))).toEqual(['invalid value: cpu']);
+    expect(about(A('initial-scale'))).toHaveLength(1);
+    expect(about(A('initial-scale'))[0]).toContain('=0 not allowed by cluster');
+    expect(about(A('target-utilization-percentage'))).toHaveLength(1);
   });
   it('an unknown knative.dev class; other classes keep their own metrics', () => {
     expect(v({ [A('class')]: 'foo.knative.dev', [A('metric')]: 'cpu' })).toEqual([{ message: 'invalid value: foo.knative.dev', keys: [A('class')] }]);
