@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
-import { UserError } from '../target/errors.ts';
+import { UserError } from '../../lib/errors.ts';
 import { ConfigSchema, type ResolvedConfig } from './schema.ts';
 
 export const CONFIG_FILE = 'gauntlet.config.ts';

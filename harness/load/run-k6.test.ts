@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../target/errors.ts';
-import { MissingToolsError } from '../tools/resolve.ts';
-import { descendants } from '../e2e/processes.ts';
-import { tempDir } from '../e2e/cli.ts';
+import { UserError } from '../../lib/errors.ts';
+import { MissingToolsError } from '../../lib/tools/resolve.ts';
+import { descendants } from '../../e2e/processes.ts';
+import { tempDir } from '../../e2e/cli.ts';
 import { K6Error, runLoad } from './run-k6.ts';
 
 let server: Server;

@@ -2,9 +2,9 @@ import { closeSync, openSync, readSync, writeFileSync, existsSync, readFileSync,
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { UserError } from '../target/errors.ts';
-import { resolveBinary, MissingToolsError } from '../tools/resolve.ts';
-import { withParentDeathSignal } from '../tools/parent-death.ts';
+import { UserError } from '../../lib/errors.ts';
+import { resolveBinary, MissingToolsError } from '../../lib/tools/resolve.ts';
+import { withParentDeathSignal } from '../../lib/process/parent-death.ts';
 import { k6ScriptConfig } from './k6-config.ts';
 import { RecordAggregator, parseSummary } from './parse.ts';
 import type { LoadResult } from './result.ts';

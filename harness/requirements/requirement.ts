@@ -1,10 +1,10 @@
 import { test, inject } from 'vitest';
-import { Cluster } from '../target/cluster.ts';
-import { loadKubeconfig } from '../target/connect.ts';
-import { WaitTimeout, describeError } from '../target/errors.ts';
+import { Cluster } from '../cluster/cluster.ts';
+import { loadKubeconfig } from '../cluster/connect.ts';
+import { WaitTimeout, describeError } from '../../lib/errors.ts';
 import { EvidenceLog, VerdictSignal } from './outcome.ts';
 import { join, relative } from 'node:path';
-import { MissingToolsError } from '../tools/resolve.ts';
+import { MissingToolsError } from '../../lib/tools/resolve.ts';
 import { runLoad } from '../load/run-k6.ts';
 import type { LoadSpec } from '../load/spec.ts';
 import type { LoadResult } from '../load/result.ts';

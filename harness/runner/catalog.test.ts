@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REQUIREMENTS } from '../../suites/catalog.ts';
-import { MUTANTS } from '../reference/mutants/catalog.ts';
+import { MUTANTS } from '../../targets/reference/mutants/catalog.ts';
 import { LAYERS, LEVELS } from '../requirements/types.ts';
 import { discoverSpecs } from './discover.ts';
 

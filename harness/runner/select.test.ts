@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../target/errors.ts';
+import { UserError } from '../../lib/errors.ts';
 import type { RequirementDeclaration } from '../requirements/types.ts';
 import { atLeast, select } from './select.ts';
 import { suiteMatches, type SpecFile } from './discover.ts';

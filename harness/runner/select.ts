@@ -1,5 +1,5 @@
 import { matchesGlob } from 'node:path';
-import { UserError } from '../target/errors.ts';
+import { UserError } from '../../lib/errors.ts';
 import { LEVELS, type Level, type RequirementDeclaration } from '../requirements/types.ts';
 import { suiteMatches, type SpecFile } from './discover.ts';
 

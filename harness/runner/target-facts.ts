@@ -1,5 +1,5 @@
 import { VersionApi } from '@kubernetes/client-node';
-import type { Cluster } from '../target/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 
 /** What the run records about the target, read through its API like any other cluster. */
 export async function targetFacts(cluster: Cluster): Promise<{ server: string; kubernetes: string; configAutoscaler: Record<string, string> | null }> {

@@ -1,7 +1,7 @@
 import { requirement } from '../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../harness/target/gateway.ts';
-import { httpRequest } from '../../harness/target/http.ts';
-import { probeService, waitReady } from './parts/ksvc.ts';
+import { discoverGateway } from '../../harness/cluster/gateway.ts';
+import { httpRequest } from '../../harness/cluster/http.ts';
+import { probeService, waitReady } from '../../harness/workloads/knative-service.ts';
 import type { ProbeAnswer } from './parts/types.ts';
 
 requirement('SERVING.READY.BASIC', async (ctx) => {

@@ -1,5 +1,5 @@
 import { requirement } from '../../harness/requirements/requirement.ts';
-import { probeService, serviceRef } from './parts/ksvc.ts';
+import { probeService, serviceRef } from '../../harness/workloads/knative-service.ts';
 import type { KService } from './parts/types.ts';
 
 requirement('SERVING.READY.FAILURE-REPORTED', async (ctx) => {

@@ -1,5 +1,5 @@
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { authorizationPolicy, principal } from '../parts/istio.ts';
+import { authorizationPolicy, principal } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { expectDecision, REQUESTS } from './checks.ts';
 

@@ -1,5 +1,5 @@
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { virtualService } from '../parts/istio.ts';
+import { virtualService } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { judgeShares, measureShares } from '../parts/shares.ts';
 

@@ -1,8 +1,8 @@
-import { outcomes, type ForwardResult } from '../../../harness/mesh/clients.ts';
+import { outcomes, type ForwardResult } from '../../../harness/mesh-clients/clients.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/target/gateway.ts';
+import { discoverGateway } from '../../../harness/cluster/gateway.ts';
 import { echoOf, headerOf, parseXfcc } from '../parts/echo.ts';
-import { gateway, peerAuthentication, virtualService } from '../parts/istio.ts';
+import { gateway, peerAuthentication, virtualService } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 import { awaitGatewayRoute, ingressWorkload, throughGateway } from './ingress.ts';

@@ -1,9 +1,9 @@
 import type { V1Service } from '@kubernetes/client-node';
-import { outcomes, type ForwardResult } from '../../../harness/mesh/clients.ts';
+import { outcomes, type ForwardResult } from '../../../harness/mesh-clients/clients.ts';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import { WaitTimeout, describeError } from '../../../harness/target/errors.ts';
-import { DEFAULT_GATEWAY, type GatewayAddress } from '../../../harness/target/gateway.ts';
-import { httpRequest } from '../../../harness/target/http.ts';
+import { WaitTimeout, describeError } from '../../../lib/errors.ts';
+import { DEFAULT_GATEWAY, type GatewayAddress } from '../../../harness/cluster/gateway.ts';
+import { httpRequest } from '../../../harness/cluster/http.ts';
 
 /** Requests from outside the mesh through Istio's ingress gateway, and who the gateway is in the mesh. */
 
@@ -15,7 +15,7 @@ export interface GatewayRequest {
 
 /**
  * Sends `count` requests to `url` through the gateway, one after the other, each on a fresh connection with the
- * URL's host as Host header; results in the mesh clients' form (harness/mesh/clients.ts), so that the mesh
+ * URL's host as Host header; results in the mesh clients' form (harness/mesh-clients/clients.ts), so that the mesh
  * suites' readers (versionOf, echoOf, outcomes) apply.
  */
 export async function throughGateway(ctx: RequirementContext, via: GatewayAddress, r: GatewayRequest): Promise<ForwardResult[]> {

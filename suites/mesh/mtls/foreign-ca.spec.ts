@@ -1,7 +1,7 @@
-import { untrustedBehaviours } from '../../../harness/mesh/untrusted-clients.ts';
+import { untrustedBehaviours } from '../../../harness/mesh-clients/untrusted-clients.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
 import { inMeshControl, untrustedAttempts } from '../parts/attempts.ts';
-import { peerAuthentication } from '../parts/istio.ts';
+import { peerAuthentication } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 
 const ATTEMPTS = 20;

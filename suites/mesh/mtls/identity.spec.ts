@@ -1,4 +1,4 @@
-import { outcomes } from '../../../harness/mesh/clients.ts';
+import { outcomes } from '../../../harness/mesh-clients/clients.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
 import { echoOf, headerOf, parseXfcc } from '../parts/echo.ts';
 import { inScenario } from '../parts/scenario.ts';

@@ -1,8 +1,8 @@
-import { outcomes } from '../../../harness/mesh/clients.ts';
-import { APP_PORT } from '../../../harness/mesh/workloads.ts';
+import { outcomes } from '../../../harness/mesh-clients/clients.ts';
+import { APP_PORT } from '../../../harness/workloads/mesh.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
 import { echoOf, headerOf } from '../parts/echo.ts';
-import { peerAuthentication } from '../parts/istio.ts';
+import { peerAuthentication } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 
 const REQUESTS = 10;

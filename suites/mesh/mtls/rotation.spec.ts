@@ -1,7 +1,7 @@
-import { outcomes } from '../../../harness/mesh/clients.ts';
+import { outcomes } from '../../../harness/mesh-clients/clients.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
 import { echoOf, headerOf, parseXfcc } from '../parts/echo.ts';
-import { destinationRule, peerAuthentication } from '../parts/istio.ts';
+import { destinationRule, peerAuthentication } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 
 const TTL_SECONDS = 10;

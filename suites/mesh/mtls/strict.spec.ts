@@ -1,8 +1,8 @@
-import { readMeshCa } from '../../../harness/mesh/mesh-ca.ts';
-import { untrustedBehaviours } from '../../../harness/mesh/untrusted-clients.ts';
+import { readMeshCa } from '../../../harness/mesh-clients/mesh-ca.ts';
+import { untrustedBehaviours } from '../../../harness/mesh-clients/untrusted-clients.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
 import { inMeshControl, untrustedAttempts } from '../parts/attempts.ts';
-import { peerAuthentication } from '../parts/istio.ts';
+import { peerAuthentication } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 
 const ATTEMPTS = 20;

@@ -1,6 +1,6 @@
-import { outcomes, type MeshClient } from '../../../harness/mesh/clients.ts';
-import type { UntrustedBehaviour } from '../../../harness/mesh/untrusted-clients.ts';
-import { APP_PORT } from '../../../harness/mesh/workloads.ts';
+import { outcomes, type MeshClient } from '../../../harness/mesh-clients/clients.ts';
+import type { UntrustedBehaviour } from '../../../harness/mesh-clients/untrusted-clients.ts';
+import { APP_PORT } from '../../../harness/workloads/mesh.ts';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { outcomes, type ForwardResult, type ForwardSpec, type MeshClient } from '../../../harness/mesh/clients.ts';
+import { outcomes, type ForwardResult, type ForwardSpec, type MeshClient } from '../../../harness/mesh-clients/clients.ts';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
 import { SequentialSplitTest, type SplitReport } from '../../../harness/stats/split-test.ts';
 

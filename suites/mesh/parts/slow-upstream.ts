@@ -1,4 +1,4 @@
-import { outcomes, type MeshClient } from '../../../harness/mesh/clients.ts';
+import { outcomes, type MeshClient } from '../../../harness/mesh-clients/clients.ts';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
 
 export const UPSTREAM_DELAY_MS = 1000;

@@ -1,9 +1,9 @@
-import { outcomes } from '../../../harness/mesh/clients.ts';
-import { CONTROL_PORT } from '../../../harness/mesh/workloads.ts';
+import { outcomes } from '../../../harness/mesh-clients/clients.ts';
+import { CONTROL_PORT } from '../../../harness/workloads/mesh.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { WaitTimeout } from '../../../harness/target/errors.ts';
-import { httpRequest } from '../../../harness/target/http.ts';
-import { virtualService } from '../parts/istio.ts';
+import { WaitTimeout } from '../../../lib/errors.ts';
+import { httpRequest } from '../../../harness/cluster/http.ts';
+import { virtualService } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 

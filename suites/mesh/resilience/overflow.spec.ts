@@ -1,6 +1,6 @@
-import { outcomes } from '../../../harness/mesh/clients.ts';
+import { outcomes } from '../../../harness/mesh-clients/clients.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { destinationRule } from '../parts/istio.ts';
+import { destinationRule } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 
 const CONCURRENT = 20;

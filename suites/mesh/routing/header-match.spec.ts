@@ -1,6 +1,6 @@
-import { outcomes } from '../../../harness/mesh/clients.ts';
+import { outcomes } from '../../../harness/mesh-clients/clients.ts';
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { virtualService } from '../parts/istio.ts';
+import { virtualService } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 

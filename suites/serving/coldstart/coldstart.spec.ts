@@ -6,8 +6,8 @@
  */
 import { afterAll, inject } from 'vitest';
 import { requirement, type RequirementContext } from '../../../harness/requirements/requirement.ts';
-import type { Cluster } from '../../../harness/target/cluster.ts';
-import { discoverGateway } from '../../../harness/target/gateway.ts';
+import type { Cluster } from '../../../harness/cluster/cluster.ts';
+import { discoverGateway } from '../../../harness/cluster/gateway.ts';
 import { coldFleet, deleteServices, type ColdFleet } from '../parts/coldstart-fleet.ts';
 import { timedGet } from '../parts/coldstart-timeline.ts';
 import { coldStartTrials, nearestRank, observeTrials, oneLine, phasesOf, writeTrials, type ColdStartTrial } from '../parts/coldstart-trials.ts';

@@ -1,6 +1,6 @@
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/target/gateway.ts';
-import { probeService, serviceRef, waitReady } from '../parts/ksvc.ts';
+import { discoverGateway } from '../../../harness/cluster/gateway.ts';
+import { probeService, serviceRef, waitReady } from '../../../harness/workloads/knative-service.ts';
 import type { ProbeAnswer } from '../parts/types.ts';
 import { concurrentGets, readyPods } from '../parts/concurrency-requests.ts';
 

@@ -4,7 +4,7 @@
  * defaults Knative's autoscaler applies), so one requirement is right on a compressed configuration and on
  * a cluster with Knative's defaults. Only the Kubernetes API: nothing of any target's internals.
  */
-import type { Cluster } from '../../../harness/target/cluster.ts';
+import type { Cluster } from '../../../harness/cluster/cluster.ts';
 
 export const CONFIG_AUTOSCALER = { namespace: 'knative-serving', name: 'config-autoscaler' } as const;
 

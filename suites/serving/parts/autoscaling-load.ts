@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isError, type RequestRecord } from '../../../harness/load/parse.ts';
 import type { LoadResult } from '../../../harness/load/result.ts';
 import type { LoadSpec } from '../../../harness/load/spec.ts';
-import type { GatewayAddress } from '../../../harness/target/gateway.ts';
+import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
 import { round2 } from './autoscaling-config.ts';
 
 /** How long the probe holds each request: long against the gateway's overhead, short against a window. */

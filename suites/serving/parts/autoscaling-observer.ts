@@ -6,8 +6,8 @@
  * started (client clock); requirements judge on it after the fact and keep it as evidence.
  */
 import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import type { Cluster } from '../../../harness/target/cluster.ts';
-import { watchUntil } from '../../../harness/target/watch-until.ts';
+import type { Cluster } from '../../../harness/cluster/cluster.ts';
+import { watchUntil } from '../../../harness/cluster/watch-until.ts';
 import { round2 } from './autoscaling-config.ts';
 
 export const PODAUTOSCALER = { apiVersion: 'autoscaling.internal.knative.dev/v1alpha1', kind: 'PodAutoscaler' } as const;

@@ -8,13 +8,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway, type GatewayAddress } from '../../../harness/target/gateway.ts';
-import { httpRequest, type HttpResponse } from '../../../harness/target/http.ts';
+import { discoverGateway, type GatewayAddress } from '../../../harness/cluster/gateway.ts';
+import { httpRequest, type HttpResponse } from '../../../harness/cluster/http.ts';
 import { readAutoscalerSettings, round2, type AutoscalerSettings, type ReadSettings } from './autoscaling-config.ts';
 import { concurrencyLoadSpec, concurrencySeries, HOLD_MS, loadFacts, loadShortfall, type LoadFacts } from './autoscaling-load.ts';
 import { ScaleObserver } from './autoscaling-observer.ts';
 import type { LoadResult } from '../../../harness/load/result.ts';
-import { probeService, serviceRef, waitReady } from './ksvc.ts';
+import { probeService, serviceRef, waitReady } from '../../../harness/workloads/knative-service.ts';
 import type { KService } from './types.ts';
 
 export interface ScaleRun {

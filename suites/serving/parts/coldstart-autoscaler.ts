@@ -1,4 +1,4 @@
-import type { Cluster } from '../../../harness/target/cluster.ts';
+import type { Cluster } from '../../../harness/cluster/cluster.ts';
 import { readAutoscalerSettings } from './autoscaling-config.ts';
 
 /** The keys a cold start depends on, with Knative's defaults for keys the ConfigMap leaves out. */

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import { WaitTimeout } from '../../../harness/target/errors.ts';
-import { probeService, serviceRef, waitReady } from './ksvc.ts';
+import { WaitTimeout } from '../../../lib/errors.ts';
+import { probeService, serviceRef, waitReady } from '../../../harness/workloads/knative-service.ts';
 import { readScaleToZeroConfig, zeroWaitMs, type ScaleToZeroConfig } from './coldstart-autoscaler.ts';
 
 export const MIN_SCALE_ZERO = { 'autoscaling.knative.dev/min-scale': '0' };

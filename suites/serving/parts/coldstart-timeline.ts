@@ -1,7 +1,7 @@
 import { Watch, type V1Pod } from '@kubernetes/client-node';
 import { request } from 'node:http';
-import type { Cluster } from '../../../harness/target/cluster.ts';
-import type { GatewayAddress } from '../../../harness/target/gateway.ts';
+import type { Cluster } from '../../../harness/cluster/cluster.ts';
+import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
 
 /** One pod as a watch saw it: when it first appeared and when it first reported Ready=True (harness clock, ms). */
 export interface PodSighting {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
 import type { EvidenceLog } from '../../../harness/requirements/outcome.ts';
-import { discoverGateway } from '../../../harness/target/gateway.ts';
+import { discoverGateway } from '../../../harness/cluster/gateway.ts';
 import { selectorFor, type ColdService } from './coldstart-fleet.ts';
 import { apiTimestamps, PodTimeline, timedGet } from './coldstart-timeline.ts';
 

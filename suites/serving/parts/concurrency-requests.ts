@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Cluster } from '../../../harness/target/cluster.ts';
-import type { GatewayAddress } from '../../../harness/target/gateway.ts';
+import type { Cluster } from '../../../harness/cluster/cluster.ts';
+import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
 import { podReady, timedGet, type TimedResponse } from './coldstart-timeline.ts';
 
 /** `n` GETs sent at once through the gateway, each on its own connection; never rejects. */

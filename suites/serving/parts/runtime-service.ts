@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway, type GatewayAddress } from '../../../harness/target/gateway.ts';
-import { httpRequest } from '../../../harness/target/http.ts';
-import { probeService, waitReady } from './ksvc.ts';
+import { discoverGateway, type GatewayAddress } from '../../../harness/cluster/gateway.ts';
+import { httpRequest } from '../../../harness/cluster/http.ts';
+import { probeService, waitReady } from '../../../harness/workloads/knative-service.ts';
 import type { ProbeAnswer } from './types.ts';
 
 /** What the probe says about itself and the request, with the fields the runtime checks read. */

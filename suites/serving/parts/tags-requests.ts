@@ -1,5 +1,5 @@
-import type { GatewayAddress } from '../../../harness/target/gateway.ts';
-import { httpRequest } from '../../../harness/target/http.ts';
+import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
+import { httpRequest } from '../../../harness/cluster/http.ts';
 
 /** Requests per URL: 0.9^30 < 5%, so a URL misrouting >= 10% of its requests is caught at 95% confidence. */
 export const TAG_REQUESTS = 30;

@@ -4,8 +4,8 @@
  */
 import { afterAll } from 'vitest';
 import { requirement, type RequirementContext } from '../../../harness/requirements/requirement.ts';
-import type { Cluster } from '../../../harness/target/cluster.ts';
-import { serviceRef } from '../parts/ksvc.ts';
+import type { Cluster } from '../../../harness/cluster/cluster.ts';
+import { serviceRef } from '../../../harness/workloads/knative-service.ts';
 import { oneLine } from '../parts/coldstart-trials.ts';
 import { timedGet } from '../parts/coldstart-timeline.ts';
 import { notIps, parseForwarded } from '../parts/runtime-forwarded.ts';

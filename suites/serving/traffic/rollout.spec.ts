@@ -1,5 +1,5 @@
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/target/gateway.ts';
+import { discoverGateway } from '../../../harness/cluster/gateway.ts';
 import { percentiles } from '../../../harness/stats/percentiles.ts';
 import { applySteps, both, loadSeconds, logSteps, stepOutcomes, type StepTiming } from './parts/rollout-steps.ts';
 import { serviceWithRevisions, setTraffic } from './parts/revisions.ts';

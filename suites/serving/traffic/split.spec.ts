@@ -1,5 +1,5 @@
 import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/target/gateway.ts';
+import { discoverGateway } from '../../../harness/cluster/gateway.ts';
 import { serviceWithRevisions, setTraffic } from './parts/revisions.ts';
 import { checkSplit, logSplit, warmUp, type SplitOutcome } from './parts/split-check.ts';
 

@@ -1,5 +1,5 @@
 import type { RequirementContext } from '../../../../harness/requirements/requirement.ts';
-import { probeService, ready, serviceRef, type ProbeServiceOptions } from '../../parts/ksvc.ts';
+import { probeService, ready, serviceRef, type ProbeServiceOptions } from '../../../../harness/workloads/knative-service.ts';
 import type { KService } from '../../parts/types.ts';
 
 /** A probe Service with several revisions, as the Kubernetes API shows it. */

@@ -2,7 +2,7 @@ import { chiSquareGoodnessOfFit } from '../../../../harness/stats/chi-square.ts'
 import { ConnectionMixCheck, connectionMixMinRequests, type ConnectionMix } from '../../../../harness/stats/connection-mix.ts';
 import { SequentialSplitTest, type SplitReport } from '../../../../harness/stats/split-test.ts';
 import type { EvidenceLog } from '../../../../harness/requirements/outcome.ts';
-import type { GatewayAddress } from '../../../../harness/target/gateway.ts';
+import type { GatewayAddress } from '../../../../harness/cluster/gateway.ts';
 import { sample, type ConnectionMode, type SamplerRun } from './sampler.ts';
 
 export interface SplitCheck {

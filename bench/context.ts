@@ -1,0 +1,7 @@
+import type { Cluster } from '../harness/cluster/cluster.ts';
+
+export interface BenchContext {
+  cluster: Cluster;
+  outDir: string;
+  progress: (line: string) => void;
+}

@@ -1,0 +1,85 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ForwardResult } from '../../fixtures/workloads/probe/forward.ts';
+import { httpRequest } from '../cluster/http.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import { CONTROL_PORT, deployEcho, podAddress } from '../workloads/mesh.ts';
+
+export type { ForwardResult };
+
+/** What a client is asked to send: the probe's `POST /forward` body (fixtures/workloads/probe/forward.ts). */
+export interface ForwardSpec {
+  url: string;
+  count?: number;
+  concurrency?: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  /** Pause between one request and the next, per concurrent sender. */
+  intervalMs?: number;
+  connection?: 'close' | 'keep-alive';
+  /** `host:port` to dial instead of the URL's host (a pod address, say), keeping the URL's Host. */
+  connectTo?: string;
+  proxy?: 'env' | 'none';
+  tls?: { certPem?: string; keyPem?: string; caPem?: string; serverName?: string; insecure?: boolean };
+  bodies?: boolean;
+}
+
+/**
+ * A workload that sends requests on the harness's behalf from inside the cluster: a probe pod, with Istio's
+ * sidecar (in the mesh, with its service account's identity) or without (a plaintext client outside the
+ * mesh). The harness reaches it on its control port, which the sidecar does not capture.
+ *
+ * Every target: the harness dials the client pod's address. That holds for the reference (pods on the
+ * machine's loopback) and for a cluster whose pod network the harness can route to; a cluster seen from
+ * outside needs a port-forward to the control port instead (not built yet).
+ */
+export interface MeshClient {
+  readonly name: string;
+  readonly pod: V1Pod;
+  readonly meshed: boolean;
+  readonly serviceAccount: string;
+  send(spec: ForwardSpec, signal?: AbortSignal): Promise<ForwardResult[]>;
+}
+
+export interface ClientSpec {
+  name: string;
+  meshed: boolean;
+  serviceAccount?: string;
+  annotations?: Record<string, string>;
+}
+
+export async function startClient(cluster: Cluster, c: ClientSpec, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<MeshClient> {
+  const [pod] = await deployEcho(cluster, {
+    name: c.name, app: c.name, meshed: c.meshed, ...(c.serviceAccount ? { serviceAccount: c.serviceAccount } : {}), ...(c.annotations ? { annotations: c.annotations } : {}),
+  }, opts);
+  if (!pod) throw new Error(`client ${c.name} has no ready pod`);
+  const control = `http://${podAddress(pod)}:${CONTROL_PORT}/forward`;
+  return {
+    name: c.name,
+    pod,
+    meshed: c.meshed,
+    serviceAccount: c.serviceAccount ?? 'default',
+    async send(spec, signal) {
+      const perRequest = spec.timeoutMs ?? 5000;
+      const rounds = Math.ceil((spec.count ?? 1) / (spec.concurrency ?? 1));
+      const paced = (spec.intervalMs ?? 0) * rounds;
+      const res = await httpRequest({
+        url: control, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec),
+        timeoutMs: perRequest * rounds + paced + 10_000, ...(signal ? { signal } : {}),
+      });
+      if (res.status !== 200) throw new Error(`client ${c.name} refused the forward request: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+      return (JSON.parse(res.body) as { results: ForwardResult[] }).results;
+    },
+  };
+}
+
+/** Counts of outcomes: HTTP statuses by code, and `error: <reason>` for requests that got no response. */
+export function outcomes(results: readonly ForwardResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of results) {
+    const key = r.status !== undefined ? String(r.status) : `error: ${(r.error ?? 'unknown').replace(/^([^:\s]+):.*$/s, '$1')}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
