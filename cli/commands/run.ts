@@ -6,7 +6,7 @@ import { loadConfig, parseConfig } from '../../harness/config/load.ts';
 import { run } from '../../harness/runner/run.ts';
 import { DEFAULT_WORKERS } from '../../harness/runner/run-suites.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
-import { REQUIREMENTS } from '../../suites/catalog.ts';
+import { targetFor } from '../target.ts';
 import { interactive, progress } from '../output.ts';
 import { ROOT, VERSION } from '../root.ts';
 
@@ -49,6 +49,7 @@ export function registerRun(program: Command): void {
         // --kubeconfig alone means the kubeconfig target.
         ...(flags.kubeconfig && !flags.target && !fileConfig.target ? { target: 'kubeconfig' } : {}),
       });
+      const target = targetFor({ kind: config.target ?? 'reference', kubeconfig: config.kubeconfig, context: config.context, mutant: config.mutant });
       const abort = new AbortController();
       let interrupts = 0;
       const onSignal = (sig: NodeJS.Signals) => {
@@ -60,7 +61,7 @@ export function registerRun(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const { report, reportDir } = await run({
-        root: ROOT, config, catalog: REQUIREMENTS, version: VERSION, signal: abort.signal, showProgress: interactive,
+        root: ROOT, config, target, version: VERSION, signal: abort.signal, showProgress: interactive,
         progress: (line) => progress(line, /^(starting the reference|target up|running \d)/.test(line)),
       });
       process.stdout.write(`${formatSummary(report, { color: interactive })}\n`);

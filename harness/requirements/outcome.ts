@@ -1,4 +1,4 @@
-import type { Evidence, Observation, Verdict } from './types.ts';
+import type { Evidence, Expectation, Observation, Verdict } from './types.ts';
 
 /** Thrown by a requirement's context to end it with a verdict other than pass. */
 export class VerdictSignal extends Error {
@@ -13,7 +13,11 @@ export class VerdictSignal extends Error {
 
 /** Gathers evidence as a requirement runs. */
 export class EvidenceLog {
-  readonly evidence: Evidence = { observations: [], resources: [], artifacts: [], notes: [] };
+  readonly evidence: Evidence = { expectations: [], observations: [], resources: [], artifacts: [], notes: [] };
+
+  expectation(e: Expectation): void {
+    this.evidence.expectations.push(e);
+  }
 
   observe(name: string, value: Observation['value'], more: { unit?: string; bound?: string } = {}): void {
     this.evidence.observations.push({ name, value, ...more });

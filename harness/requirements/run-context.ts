@@ -1,5 +1,3 @@
-import type { RequirementDeclaration, RequirementResult } from './types.ts';
-
 /** Bounds and knobs a requirement may read; every one has a default in harness/config. */
 export interface RunSettings {
   /** Seconds a Knative Service may take to become Ready. */
@@ -20,20 +18,11 @@ export interface RunContext {
   context: string | null;
   namespace: string;
   reportDir: string;
-  /** The requirements selected for this run, by id. */
-  requirements: Record<string, RequirementDeclaration>;
+  /** The ids of the requirements selected for this run. */
+  selected: string[];
   settings: RunSettings;
   /** The name of the run's lock on the target (target-lock.ts), held by `ctx.exclusive` and `ctx.lightLoad`. */
   targetLock: string;
   /** Long steps (loads) report progress on stderr: true on a terminal, false in CI. */
   showProgress: boolean;
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    gauntlet: RunContext;
-  }
-  interface TaskMeta {
-    gauntlet?: RequirementResult;
-  }
 }

@@ -11,8 +11,9 @@ export type Layer = (typeof LAYERS)[number];
 export const VERDICTS = ['pass', 'fail', 'inconclusive', 'not-applicable', 'error'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** A requirement as declared once in its layer's catalog. */
+/** A requirement as its spec file declares it, beside its body (requirement.ts). */
 export interface RequirementDeclaration {
+  /** `LAYER.AREA.NAME`, stable across releases: reports, CI and waivers name requirements by it. */
   id: string;
   level: Level;
   layer: Layer;
@@ -28,6 +29,26 @@ export interface RequirementDeclaration {
    * files early, between the others, so that their set-up overlaps.
    */
   parallel?: boolean;
+  /**
+   * The reference's mutants this requirement must fail against, as `--mutant` takes them: `NAME`, or
+   * `NAME=VALUE` for a defect at a chosen magnitude. At least one; the project's tests run each and check
+   * that the requirement fails (e2e/mutants.test.ts).
+   */
+  mutants: readonly string[];
+}
+
+/**
+ * One assertion inside a requirement, with its own level as in Knative's reconciler-test features: a MUST
+ * that does not hold fails the requirement; a SHOULD or MAY that does not hold is recorded and counted, and
+ * the requirement goes on.
+ */
+export interface Expectation {
+  level: Level;
+  /** What is expected, said positively ("PORT is set"). */
+  claim: string;
+  held: boolean;
+  /** What was seen instead, when it did not hold. */
+  detail?: string | undefined;
 }
 
 /** One measured fact behind a verdict. */
@@ -40,6 +61,8 @@ export interface Observation {
 }
 
 export interface Evidence {
+  /** Every expectation the body checked, in order, with its level and outcome. */
+  expectations: Expectation[];
   observations: Observation[];
   sampleSize?: number | undefined;
   confidence?: number | undefined;

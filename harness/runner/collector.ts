@@ -1,7 +1,7 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { SerializedError } from 'vitest';
 import type { RequirementResult } from '../requirements/types.ts';
-import '../requirements/run-context.ts';
+import type {} from './worker.ts';
 
 /** A vitest reporter that gathers each requirement's result from its test's meta, and reports progress. */
 export class ResultCollector implements Reporter {

@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
-import { createVitest, type TestSpecification } from 'vitest/node';
+import { fileURLToPath } from 'node:url';
+import type { TestSpecification } from 'vitest/node';
 import type {} from 'vitest/config';
 import type { RunContext } from '../requirements/run-context.ts';
 import type { RequirementResult } from '../requirements/types.ts';
 import { ResultCollector } from './collector.ts';
 import { TargetLockServer } from '../requirements/target-lock.ts';
+
+/** Binds each spec file's requirements to vitest (worker.ts). */
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export interface SuiteRunOptions {
   root: string;
@@ -55,6 +59,8 @@ async function runFiles(opts: SuiteRunOptions, collector: ResultCollector): Prom
   const { files } = opts;
   const workers = Math.min(opts.workers ?? DEFAULT_WORKERS, files.length);
   const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  // Loaded here, not at the top: spec files import the harness's face, which must not pull vitest's runner into each worker.
+  const { createVitest } = await import('vitest/node');
   const vitest = await createVitest(
     { config: false, root: opts.root, watch: false, run: true, reporters: [collector], passWithNoTests: true },
     {
@@ -65,6 +71,7 @@ async function runFiles(opts: SuiteRunOptions, collector: ResultCollector): Prom
         maxWorkers: workers,
         sequence: { sequencer: inOrder(files) },
         isolate: true,
+        setupFiles: [WORKER],
         provide: { gauntlet: opts.context },
         testTimeout: 600_000,
         hookTimeout: 120_000,

@@ -2,11 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ResolvedConfig, TargetKind } from '../config/schema.ts';
-import type { RequirementDeclaration, RequirementResult } from '../requirements/types.ts';
+import type { RequirementResult } from '../requirements/types.ts';
 import { Cluster } from '../cluster/cluster.ts';
 import { loadKubeconfig } from '../cluster/connect.ts';
 import { describeError, TargetError } from '../../lib/errors.ts';
-import { bringUpTarget, checkTargetOptions, preflight, type TargetHandle } from '../../cli/target.ts';
 import { countVerdicts } from '../report/counts.ts';
 import { exitCodeFor } from '../report/exit-code.ts';
 import type { RunReport } from '../report/schema.ts';
@@ -14,12 +13,33 @@ import { writeReport } from '../report/write.ts';
 import { discoverSpecs } from './discover.ts';
 import { select } from './select.ts';
 import { DEFAULT_WORKERS, runSuites } from './run-suites.ts';
-import { targetFacts } from './target-facts.ts';
+import { clusterFacts, layerFacts, type FactValue } from './facts.ts';
+
+/** A target that is up: reached through its kubeconfig like any cluster. */
+export interface TargetHandle {
+  kind: TargetKind;
+  kubeconfig: string;
+  context: string | null;
+  versions: Record<string, string>;
+  /** Milliseconds the target took to come up (0 for an existing cluster). */
+  startupMs: number;
+  /** The target is thrown away after the run (the reference): the run's namespace need not be deleted. */
+  disposable: boolean;
+  stop(): Promise<void>;
+}
+
+/** How a run gets its target; the composition root (the CLI) makes it from the configuration. */
+export interface TargetProvider {
+  kind: TargetKind;
+  /** The tools the target needs are present, or a MissingToolsError says how to get them (before anything starts). */
+  preflight(): Promise<void>;
+  bringUp(o: { logDir: string; progress: (line: string) => void }): Promise<TargetHandle>;
+}
 
 export interface RunOptions {
   root: string;
   config: ResolvedConfig;
-  catalog: readonly RequirementDeclaration[];
+  target: TargetProvider;
   version: string;
   progress: (line: string) => void;
   /** Whether long steps inside requirements report progress (a terminal) or stay quiet (CI). */
@@ -39,12 +59,11 @@ function newRunId(): string {
 /** One `gauntlet run`: select, bring up the target, run the suites in a fresh namespace, tear down, report. */
 export async function run(o: RunOptions): Promise<RunOutcome> {
   const c = o.config;
-  const kind: TargetKind = c.target ?? 'reference';
-  checkTargetOptions({ kind, kubeconfig: c.kubeconfig, context: c.context, mutant: c.mutant });
-  const selection = select(o.catalog, discoverSpecs(join(o.root, 'suites')), {
+  const kind = o.target.kind;
+  const selection = select(await discoverSpecs(join(o.root, 'suites')), {
     suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level,
   });
-  await preflight(kind);
+  await o.target.preflight();
   const runId = newRunId();
   const reportDir = resolve(c.reportDir ?? join(o.root, 'reports'), runId);
   mkdirSync(reportDir, { recursive: true });
@@ -52,18 +71,17 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
   const errors: string[] = [];
   let results: RequirementResult[] = [];
   let target: TargetHandle | undefined;
-  let facts: Awaited<ReturnType<typeof targetFacts>> | undefined;
+  let facts: { server: string; kubernetes: string } | undefined;
+  let layers: Record<string, FactValue> = {};
   let cluster: Cluster | undefined;
   const namespace = `gauntlet-${runId.slice(-4)}-${randomBytes(2).toString('hex')}`;
   try {
-    target = await bringUpTarget({
-      kind, kubeconfig: c.kubeconfig, context: c.context, mutant: c.mutant,
-      logDir: join(reportDir, 'reference-logs'), progress: o.progress,
-    });
+    target = await o.target.bringUp({ logDir: join(reportDir, `${kind}-logs`), progress: o.progress });
     if (target.startupMs > 0) o.progress(`target up in ${(target.startupMs / 1000).toFixed(1)} s`);
     cluster = new Cluster(loadKubeconfig(target.kubeconfig, target.context ?? undefined), namespace);
     try {
-      facts = await targetFacts(cluster);
+      facts = await clusterFacts(cluster);
+      layers = await layerFacts(join(o.root, 'suites'), cluster);
       await cluster.core.createNamespace({ body: { metadata: { name: namespace, labels: { 'app.kubernetes.io/managed-by': 'gauntlet' } } } });
     } catch (e) {
       throw new TargetError(`the target's API at ${cluster.kc.getCurrentCluster()?.server ?? '?'} failed: ${describeError(e)}`);
@@ -71,13 +89,13 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
     const workers = Math.min(c.workers ?? DEFAULT_WORKERS, selection.files.length);
     o.progress(`running ${selection.requirements.length} requirement(s) from ${selection.files.length} suite file(s), ${workers} at once, in namespace ${namespace}`);
     const parallel = new Set(selection.requirements.filter((r) => r.parallel).map((r) => r.id));
-    const [light, exclusive] = partition(selection.files, (f) => f.implements.every((id) => parallel.has(id)));
+    const [light, exclusive] = partition(selection.files, (f) => f.requirements.every((r) => parallel.has(r.id)));
     const outcome = await runSuites({
       root: o.root,
       files: interleave(exclusive, light).map((f) => f.path),
       context: {
         kubeconfig: target.kubeconfig, context: target.context, namespace, reportDir, targetLock: `gauntlet:${runId}:target`,
-        requirements: Object.fromEntries(selection.requirements.map((r) => [r.id, r])),
+        selected: selection.requirements.map((r) => r.id),
         settings: c.settings,
         showProgress: o.showProgress,
       },
@@ -94,20 +112,20 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
   } catch (e) {
     errors.push(describeError(e));
   } finally {
-    if (cluster && target?.kind !== 'reference') {
+    if (cluster && target && !target.disposable) {
       await cluster.core.deleteNamespace({ name: namespace }).catch((e: unknown) => errors.push(`could not delete namespace ${namespace}: ${describeError(e)}`));
     }
     await target?.stop();
   }
   const endedAt = new Date();
   const report: RunReport = {
-    schemaVersion: 1, runId, gauntletVersion: o.version,
+    schemaVersion: 2, runId, gauntletVersion: o.version,
     target: {
       kind,
       ...(target?.context ? { context: target.context } : {}),
       ...(facts?.server ? { server: facts.server } : {}),
       versions: { ...target?.versions, ...(facts ? { kubernetes: facts.kubernetes } : {}) },
-      configAutoscaler: facts?.configAutoscaler ?? null,
+      facts: layers,
     },
     selection: { suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level ?? null, mutant: c.mutant ?? null },
     startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt.getTime(),

@@ -19,8 +19,14 @@ export function atLeast(level: Level | undefined, of: Level): boolean {
   return level === undefined || LEVELS.indexOf(of) <= LEVELS.indexOf(level);
 }
 
+/** Every requirement the spec files declare, in the files' order. */
+export function catalogOf(specs: readonly SpecFile[]): RequirementDeclaration[] {
+  return specs.flatMap((s) => s.requirements.map((r) => r.declaration));
+}
+
 /** Resolves flags to spec files and requirements; anything that selects nothing is a UserError. */
-export function select(catalog: readonly RequirementDeclaration[], specs: SpecFile[], input: SelectionInput): Selection {
+export function select(specs: SpecFile[], input: SelectionInput): Selection {
+  const catalog = catalogOf(specs);
   for (const glob of input.suites) {
     if (!specs.some((s) => suiteMatches(s.suite, glob))) {
       throw new UserError(`--suite ${glob}: matches no suite; suites: ${specs.map((s) => s.suite).join(', ')}`);
@@ -32,7 +38,7 @@ export function select(catalog: readonly RequirementDeclaration[], specs: SpecFi
     }
   }
   const files = specs.filter((s) => input.suites.length === 0 || input.suites.some((g) => suiteMatches(s.suite, g)));
-  const implemented = new Set(files.flatMap((f) => f.implements));
+  const implemented = new Set(files.flatMap((f) => f.requirements.map((r) => r.id)));
   const requirements = catalog.filter(
     (r) =>
       implemented.has(r.id) &&
@@ -43,5 +49,5 @@ export function select(catalog: readonly RequirementDeclaration[], specs: SpecFi
     throw new UserError('the selection (--suite, --requirement, --level) leaves no requirement to run; see `gauntlet requirements`');
   }
   const ids = new Set(requirements.map((r) => r.id));
-  return { files: files.filter((f) => f.implements.some((id) => ids.has(id))), requirements };
+  return { files: files.filter((f) => f.requirements.some((r) => ids.has(r.id))), requirements };
 }

@@ -5,7 +5,6 @@ import { createInterface } from 'node:readline';
 import type { ReferenceEvent } from './protocol.ts';
 import { MissingToolsError } from '../../lib/tools/resolve.ts';
 
-export { MUTANTS, findMutant, parseMutant, type Mutant } from './mutants/catalog.ts';
 
 /** The external binaries a reference needs; a run checks them before it starts anything. */
 export const REFERENCE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'envoy'];
