@@ -1,4 +1,4 @@
-import type { Cluster } from '../harness/cluster/cluster.ts';
+import type { Cluster } from '../harness/index.ts';
 
 export interface BenchContext {
   cluster: Cluster;

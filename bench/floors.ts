@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { get } from '../lib/net.ts';
+import { freePort, get } from '../lib/net.ts';
 import { startProcess, type ManagedProcess } from '../lib/process/spawn.ts';
-import { freePort } from '../lib/net.ts';
 
 const PROBE = fileURLToPath(new URL('../fixtures/workloads/probe/main.ts', import.meta.url));
 

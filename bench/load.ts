@@ -4,10 +4,8 @@
  * 2,000 req/s, side by side in one run.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { runLoad } from '../harness/load/run-k6.ts';
-import { RecordAggregator } from '../harness/load/parse.ts';
+import { probeService, RecordAggregator, runLoad, waitReady } from '../harness/index.ts';
 import { findTool } from '../lib/tools/pinned.ts';
-import { probeService, waitReady } from '../harness/workloads/knative-service.ts';
 import type { BenchContext } from './context.ts';
 import { table } from './markdown.ts';
 

@@ -5,9 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchReference } from '../targets/reference/launch.ts';
-import { Cluster } from '../harness/cluster/cluster.ts';
-import { loadKubeconfig } from '../harness/cluster/connect.ts';
+import { launchReference } from '../targets/reference/index.ts';
+import { Cluster, loadKubeconfig } from '../harness/index.ts';
 import { describeMachine } from './machine.ts';
 import { writeSection } from './markdown.ts';
 import { benchLoad } from './load.ts';

@@ -5,8 +5,7 @@
  * (STRICT). k6 stands in for the application of the client pod: it uses the client pod's sidecar as its
  * HTTP proxy, as the pod's application does in the reference.
  */
-import { APP_PORT, deployEcho, echoService } from '../harness/workloads/mesh.ts';
-import { destinationRule, peerAuthentication } from '../harness/workloads/istio.ts';
+import { APP_PORT, deployEcho, destinationRule, echoService, peerAuthentication } from '../harness/index.ts';
 import type { BenchContext } from './context.ts';
 import { table } from './markdown.ts';
 import { measurePaths, type LoadPath } from './paths.ts';

@@ -1,5 +1,4 @@
-import { runLoad } from '../harness/load/run-k6.ts';
-import type { LoadResult } from '../harness/load/result.ts';
+import { runLoad, type LoadResult } from '../harness/index.ts';
 import type { BenchContext } from './context.ts';
 
 /** One way for the same load to reach the same workload: a URL, the Host it carries, the proxy it goes through. */

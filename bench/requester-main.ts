@@ -4,7 +4,7 @@
  * took, from sending to the end of the body, timed here.
  */
 import { createInterface } from 'node:readline';
-import { httpRequest } from '../harness/cluster/http.ts';
+import { httpRequest } from '../harness/index.ts';
 import type { RequesterOrder, RequesterReport } from './requester.ts';
 
 async function send(o: RequesterOrder): Promise<RequesterReport> {

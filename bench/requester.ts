@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { GatewayAddress } from '../harness/cluster/gateway.ts';
+import type { GatewayAddress } from '../harness/index.ts';
 
 export interface RequesterOrder {
   url: string;

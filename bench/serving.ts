@@ -7,13 +7,10 @@
  */
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { Watch } from '@kubernetes/client-node';
-import { discoverGateway, type GatewayAddress } from '../harness/cluster/gateway.ts';
-import { httpRequest } from '../harness/cluster/http.ts';
+import { discoverGateway, httpRequest, probeService, serviceRef, waitReady, type GatewayAddress } from '../harness/index.ts';
+import { NODE_COMPILE_CACHE_DIR, WARM_RUNTIME_ANNOTATION } from '../targets/reference/index.ts';
 import { requireBinaries } from '../lib/tools/resolve.ts';
 import { freePort } from '../lib/net.ts';
-import { NODE_COMPILE_CACHE_DIR } from '../targets/reference/kubelet/container-runner.ts';
-import { WARM_RUNTIME_ANNOTATION } from '../targets/reference/kubelet/kubelet.ts';
-import { probeService, waitReady, serviceRef } from '../harness/workloads/knative-service.ts';
 import type { BenchContext } from './context.ts';
 import { bareSpawnToFirstResponse, startBareEnvoy } from './floors.ts';
 import { startRequester, type Requester } from './requester.ts';

@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { RunReport } from '../harness/report/schema.ts';
+import type { RunReport } from '../harness/index.ts';
 import type { BenchContext } from './context.ts';
 import { table } from './markdown.ts';
 

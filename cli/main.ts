@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { registerRun } from './commands/run.ts';
 import { registerReference } from './commands/reference.ts';
-import { registerCatalogs } from './commands/catalogs.ts';
+import { registerLists } from './commands/lists.ts';
 import { registerTools } from './commands/tools.ts';
 import { exitOnError } from './errors.ts';
 import { fail } from './output.ts';
@@ -38,7 +38,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 registerRun(program);
 registerReference(program);
-registerCatalogs(program);
+registerLists(program);
 registerTools(program);
 
 try {

@@ -1,6 +1,4 @@
-import type { TargetKind } from '../harness/config/schema.ts';
-import type { TargetProvider } from '../harness/runner/run.ts';
-import { loadKubeconfig } from '../harness/cluster/connect.ts';
+import { loadKubeconfig, type TargetKind, type TargetProvider } from '../harness/index.ts';
 import { UserError } from '../lib/errors.ts';
 import { requireBinaries } from '../lib/tools/resolve.ts';
 import { launchReference, parseMutant, REFERENCE_BINARIES } from '../targets/reference/index.ts';
@@ -27,7 +25,7 @@ export function targetFor(o: TargetOptions): TargetProvider {
   if (o.kind === 'reference') {
     return {
       kind: 'reference',
-      preflight: () => requireBinaries(REFERENCE_BINARIES),
+      preflight: async () => void (await requireBinaries(REFERENCE_BINARIES)),
       async bringUp({ logDir, progress }) {
         progress('starting the reference target');
         const ref = await launchReference({ mutants: o.mutant ? [o.mutant] : [], logDir, progress });

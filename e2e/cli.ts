@@ -1,9 +1,8 @@
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunReport } from '../harness/report/schema.ts';
+import type { RunReport } from '../harness/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'gauntlet');
@@ -13,10 +12,7 @@ export function gauntlet(args: string[], opts: { cwd?: string; env?: Record<stri
   return execa(BIN, args, { reject: false, all: true, cwd: opts.cwd ?? ROOT, env: { CI: 'true', ...opts.env }, timeout: 390_000 });
 }
 
-export function tempDir(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), `gauntlet-e2e-${prefix}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
+export { tempDir } from '../lib/testing/temp-dir.ts';
 
 /** A config file with short bounds, so that a mutant's failure shows within seconds, not a minute. */
 export function fastConfig(dir: string): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireBinaries } from '../lib/tools/resolve.ts';
 import { ROOT, gauntlet, readReport, tempDir } from './cli.ts';
-import { alive, descendants } from './processes.ts';
+import { alive, descendants } from '../lib/testing/processes.ts';
 
 const scratch = tempDir('kubeconfig');
 const up = execa(join(ROOT, 'bin', 'gauntlet'), ['reference', 'up'], { reject: false, env: { CI: 'true' }, stdin: 'ignore' });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, readReport, tempDir } from './cli.ts';
-import { alive, descendants, eventually, listeningPorts, type Proc } from './processes.ts';
+import { alive, descendants, eventually, listeningPorts, type Proc } from '../lib/testing/processes.ts';
 
 const scratch = tempDir('no-leaks');
 afterAll(() => scratch.remove());

@@ -36,6 +36,7 @@ export * from './stats/chi-square.ts';
 export * from './stats/connection-mix.ts';
 export * from './stats/percentiles.ts';
 export * from './stats/proportion.ts';
+export * from './stats/share-judge.ts';
 export * from './stats/split-test.ts';
 
 // Runs, configuration and reports: for the composition roots.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { checkTargetOptions, preflight } from '../target.ts';
-import { launchReference } from '../../targets/reference/launch.ts';
+import { targetFor } from '../target.ts';
+import { launchReference } from '../../targets/reference/index.ts';
 import { progress } from '../output.ts';
 
 export function registerReference(program: Command): void {
@@ -11,8 +11,7 @@ export function registerReference(program: Command): void {
     .option('--mutant <name>', 'start it with a named defect (see `gauntlet mutants`)')
     .option('--no-warm-runtimes', 'spawn every container\'s process: no pre-booted Node processes for Node programs')
     .action(async (flags: { mutant?: string; warmRuntimes: boolean }) => {
-      checkTargetOptions({ kind: 'reference', mutant: flags.mutant });
-      await preflight('reference');
+      await targetFor({ kind: 'reference', mutant: flags.mutant }).preflight();
       const ref = await launchReference({
         mutants: flags.mutant ? [flags.mutant] : [], progress: (l) => progress(l, true), ...(flags.warmRuntimes ? {} : { warmRuntimes: 0 }),
       });

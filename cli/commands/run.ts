@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { TARGETS } from '../../harness/config/schema.ts';
-import { LEVELS, type Level } from '../../harness/requirements/types.ts';
-import { loadConfig, parseConfig } from '../../harness/config/load.ts';
-import { run } from '../../harness/runner/run.ts';
-import { DEFAULT_WORKERS } from '../../harness/runner/run-suites.ts';
-import { formatSummary } from '../../harness/report/summary.ts';
+import { DEFAULT_WORKERS, LEVELS, TARGETS, formatSummary, loadConfig, parseConfig, run, type Level } from '../../harness/index.ts';
 import { targetFor } from '../target.ts';
 import { interactive, progress } from '../output.ts';
 import { ROOT, VERSION } from '../root.ts';

@@ -3,8 +3,8 @@ import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../lib/errors.ts';
 import { MissingToolsError } from '../../lib/tools/resolve.ts';
-import { descendants } from '../../e2e/processes.ts';
-import { tempDir } from '../../e2e/cli.ts';
+import { descendants } from '../../lib/testing/processes.ts';
+import { tempDir } from '../../lib/testing/temp-dir.ts';
 import { K6Error, runLoad } from './run-k6.ts';
 
 let server: Server;

@@ -11,7 +11,7 @@ export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
 };
 
 /**
- * The process exit code of a run, as DESIGN.md defines it. A harness or target error outranks any
+ * The process exit code of a run (README, "Commands"). A harness or target error outranks any
  * verdict: the run cannot vouch for the target. SHOULD and MAY never change the exit code.
  */
 export function exitCodeFor(results: readonly RequirementResult[], errors: readonly string[]): ExitCode {

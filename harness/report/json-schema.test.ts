@@ -39,8 +39,8 @@ describe('results.schema.json', () => {
     ]);
   });
 
-  it('pins schemaVersion to 1', () => {
+  it('pins schemaVersion to 2', () => {
     const properties = resultsJsonSchema().properties as Record<string, { const?: unknown }>;
-    expect(properties.schemaVersion?.const).toBe(1);
+    expect(properties.schemaVersion?.const).toBe(2);
   });
 });

@@ -29,7 +29,7 @@ describe('toJUnitXml', () => {
     expect(serving.attrs.time).toBe('3.000');
   });
 
-  it('names each testcase by layer, id and title, with its time in seconds and its level and upstream', () => {
+  it('names each testcase by layer, id and title, with its time in seconds, its level, upstream and unmet SHOULD/MAY expectations', () => {
     const pass = testcases(toJUnitXml(mixedReport())).get('SERVING.SCALE.TO-ZERO');
     expect(pass?.attrs).toEqual({
       classname: 'serving',
@@ -40,8 +40,12 @@ describe('toJUnitXml', () => {
     expect(props).toEqual([
       ['level', 'MUST'],
       ['upstream', 'Knative Serving runtime contract, Autoscaling'],
+      ['unmet.SHOULD', '1'],
+      ['unmet.MAY', '0'],
     ]);
+    // An unmet SHOULD is counted and shown, never a failure of the case.
     expect(childrenNamed(pass as XmlElement, 'failure')).toEqual([]);
+    expect(only(pass, 'system-out').text).toContain('SHOULD NOT MET: scales to zero within the grace period (took 41 s)');
   });
 
   it('reports a failure with its reason and the evidence in the body', () => {
@@ -82,7 +86,7 @@ describe('toJUnitXml', () => {
       verdict: 'fail',
       reason: 'got <html>\u001b[31m & \u0000]]>',
       upstream: 'a\tb',
-      evidence: { observations: [{ name: 'body', value: '</failure>' }], resources: [], artifacts: [], notes: [] },
+      evidence: { expectations: [], observations: [{ name: 'body', value: '</failure>' }], resources: [], artifacts: [], notes: [] },
     });
     const xml = toJUnitXml(report([nasty]));
     expect(xml.includes('\u0000') || xml.includes('\u001b')).toBe(false);

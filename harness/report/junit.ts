@@ -46,7 +46,9 @@ function testcase(r: RequirementResult): Line[] {
   const evidence = formatEvidence(r.evidence);
   const details = evidence === '' ? r.reason : `${r.reason}\n\n${evidence}`;
   const systemOut = evidence === '' ? [] : element('system-out', {}, evidence);
-  const children = properties({ level: r.level, upstream: r.upstream });
+  // Unmet SHOULD and MAY expectations are counted on the case (never a failure: they do not change the exit code).
+  const unmet = (level: string) => r.evidence.expectations.filter((e) => e.level === level && !e.held).length;
+  const children = properties({ level: r.level, upstream: r.upstream, 'unmet.SHOULD': String(unmet('SHOULD')), 'unmet.MAY': String(unmet('MAY')) });
   switch (r.verdict) {
     case 'fail':
       children.push(...element('failure', { message: r.reason, type: 'fail' }, details));

@@ -15,7 +15,7 @@ describe('RunReportSchema', () => {
   });
 
   it('rejects another schema version', () => {
-    expect(issuePaths({ ...mixedReport(), schemaVersion: 2 })).toEqual(['schemaVersion']);
+    expect(issuePaths({ ...mixedReport(), schemaVersion: 1 })).toEqual(['schemaVersion']);
   });
 
   it('rejects unknown keys, so a typo in the harness cannot slip into results.json', () => {
@@ -27,7 +27,7 @@ describe('RunReportSchema', () => {
   });
 
   it('rejects bad values deep inside the evidence with their path', () => {
-    const bad = result({ evidence: { observations: [], confidence: 1.5, sampleSize: 2.5, resources: [], artifacts: [], notes: [] } });
+    const bad = result({ evidence: { expectations: [], observations: [], confidence: 1.5, sampleSize: 2.5, resources: [], artifacts: [], notes: [] } });
     expect(issuePaths(report([bad])).sort()).toEqual(['requirements.0.evidence.confidence', 'requirements.0.evidence.sampleSize']);
   });
 
@@ -50,7 +50,7 @@ describe('RunReportSchema', () => {
 });
 
 describe('countVerdicts', () => {
-  it('counts every verdict and the total', () => {
+  it('counts every verdict, the total, and the expectations by level', () => {
     expect(countVerdicts(mixedReport().requirements)).toEqual({
       total: 5,
       pass: 1,
@@ -58,6 +58,7 @@ describe('countVerdicts', () => {
       inconclusive: 1,
       'not-applicable': 1,
       error: 1,
+      expectations: { MUST: { held: 1, unmet: 1 }, SHOULD: { held: 0, unmet: 1 }, MAY: { held: 0, unmet: 0 } },
     });
   });
 });

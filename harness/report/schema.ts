@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LAYERS, LEVELS, VERDICTS } from '../requirements/types.ts';
-import type { Evidence, Observation, RequirementResult } from '../requirements/types.ts';
+import type { Evidence, Expectation, Observation, RequirementResult } from '../requirements/types.ts';
 import { countVerdicts } from './counts.ts';
 import type { VerdictCounts } from './counts.ts';
 import { EXIT_CODES, exitCodeFor } from './exit-code.ts';
@@ -15,7 +15,15 @@ export const ObservationSchema = z.strictObject({
   bound: z.string().optional().describe('The bound the value was judged against, e.g. "<= 60 s".'),
 });
 
+export const ExpectationSchema = z.strictObject({
+  level: z.enum(LEVELS),
+  claim: z.string().min(1).describe('What was expected, said positively.'),
+  held: z.boolean(),
+  detail: z.string().optional().describe('What was seen instead, when it did not hold.'),
+});
+
 export const EvidenceSchema = z.strictObject({
+  expectations: z.array(ExpectationSchema).describe('Every expectation the requirement checked, with its own level and outcome.'),
   observations: z.array(ObservationSchema),
   sampleSize: z.int().nonnegative().optional(),
   confidence: z.number().min(0).max(1).optional(),
@@ -45,6 +53,9 @@ export const SummarySchema = z.strictObject({
   inconclusive: count,
   'not-applicable': count,
   error: count,
+  expectations: z
+    .strictObject({ MUST: z.strictObject({ held: count, unmet: count }), SHOULD: z.strictObject({ held: count, unmet: count }), MAY: z.strictObject({ held: count, unmet: count }) })
+    .describe('Expectations inside the requirements by level: an unmet SHOULD or MAY never changes the exit code.'),
 });
 
 export const TargetSchema = z.strictObject({
@@ -52,7 +63,7 @@ export const TargetSchema = z.strictObject({
   context: z.string().optional(),
   server: z.string().optional(),
   versions: z.record(z.string(), z.string()).describe('Component versions, e.g. kubernetes, knative-serving.'),
-  configAutoscaler: z.record(z.string(), z.string()).nullable().describe('The config-autoscaler ConfigMap data, if read.'),
+  facts: z.record(z.string(), z.unknown()).describe("What each layer read of the target, keyed layer/name (e.g. serving/config-autoscaler)."),
 });
 
 export const SelectionSchema = z.strictObject({
@@ -64,7 +75,7 @@ export const SelectionSchema = z.strictObject({
 
 export const RunReportSchema = z
   .strictObject({
-    schemaVersion: z.literal(1),
+    schemaVersion: z.literal(2),
     // The run id names the report folder, reports/<run-id>/.
     runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
     gauntletVersion: z.string().min(1),
@@ -82,8 +93,8 @@ export const RunReportSchema = z
   .superRefine((report, ctx) => {
     const expected = countVerdicts(report.requirements);
     for (const key of Object.keys(expected) as (keyof VerdictCounts)[]) {
-      if (report.summary[key] !== expected[key]) {
-        ctx.addIssue({ code: 'custom', path: ['summary', key], message: `expected ${expected[key]}, got ${report.summary[key]}` });
+      if (JSON.stringify(report.summary[key]) !== JSON.stringify(expected[key])) {
+        ctx.addIssue({ code: 'custom', path: ['summary', key], message: `expected ${JSON.stringify(expected[key])}, got ${JSON.stringify(report.summary[key])}` });
       }
     }
     const exitCode = exitCodeFor(report.requirements, report.errors);
@@ -101,6 +112,7 @@ export type RunReport = z.infer<typeof RunReportSchema>;
 
 // Compile-time checks: the schemas and the types in types.ts must not drift apart.
 type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _expectation: MutuallyAssignable<z.infer<typeof ExpectationSchema>, Expectation> = true;
 const _observation: MutuallyAssignable<z.infer<typeof ObservationSchema>, Observation> = true;
 const _evidence: MutuallyAssignable<z.infer<typeof EvidenceSchema>, Evidence> = true;
 const _result: MutuallyAssignable<z.infer<typeof RequirementResultSchema>, RequirementResult> = true;

@@ -22,7 +22,8 @@ describe('formatSummary', () => {
 
   it('ends with the counts and the meaning of the exit code', () => {
     const lines = plain(mixedReport());
-    expect(lines.at(-2)).toBe('5 requirements: 1 pass, 1 fail, 1 inconclusive, 1 not-applicable, 1 error');
+    expect(lines.at(-3)).toBe('5 requirements: 1 pass, 1 fail, 1 inconclusive, 1 not-applicable, 1 error');
+    expect(lines.at(-2)).toBe('expectations: MUST 1 held, 1 not met; SHOULD 0 held, 1 not met; MAY 0 held, 0 not met');
     expect(lines.at(-1)).toBe('exit 2: the harness or target failed to run');
     expect(plain(report([result({ verdict: 'fail' })])).at(-1)).toBe('exit 1: a MUST requirement failed');
     expect(plain(report([result({ verdict: 'inconclusive' })])).at(-1)).toBe('exit 3: a MUST requirement was inconclusive');
@@ -32,6 +33,13 @@ describe('formatSummary', () => {
   it('says that SHOULD failures did not set the exit code', () => {
     const lines = plain(report([result(), result({ id: 'B', level: 'SHOULD', verdict: 'fail' })]));
     expect(lines.at(-1)).toBe('exit 0: every MUST requirement passed (1 SHOULD/MAY failed, which never sets the exit code)');
+  });
+
+  it('lists unmet SHOULD and MAY expectations apart, as not changing the exit code', () => {
+    const lines = plain(mixedReport());
+    const at = lines.indexOf('SHOULD/MAY expectations not met (1; they never change the exit code):');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toBe('  SHOULD SERVING.SCALE.TO-ZERO: scales to zero within the grace period (took 41 s)');
   });
 
   it('lists harness errors', () => {

@@ -65,11 +65,19 @@ export function formatSummary(report: RunReport, opts: { color: boolean }): stri
     for (const e of report.errors) lines.push(`  ${truncate(oneLine(e), WIDTH - 2)}`);
   }
 
+  const unmet = report.requirements.flatMap((r) => r.evidence.expectations.filter((e) => !e.held && e.level !== 'MUST').map((e) => ({ id: r.id, e })));
+  if (unmet.length > 0) {
+    lines.push('', style('yellow', `SHOULD/MAY expectations not met (${unmet.length}; they never change the exit code):`));
+    for (const { id, e } of unmet) lines.push(`  ${truncate(oneLine(`${e.level} ${id}: ${e.claim}${e.detail ? ` (${e.detail})` : ''}`), WIDTH - 2)}`);
+  }
+
   const s = report.summary;
+  const x = s.expectations;
   lines.push(
     '',
     `${s.total} requirements: ${s.pass} pass, ${s.fail} fail, ${s.inconclusive} inconclusive, ` +
       `${s['not-applicable']} not-applicable, ${s.error} error`,
+    `expectations: MUST ${x.MUST.held} held, ${x.MUST.unmet} not met; SHOULD ${x.SHOULD.held} held, ${x.SHOULD.unmet} not met; MAY ${x.MAY.held} held, ${x.MAY.unmet} not met`,
     style(EXIT_STYLE[report.exitCode], `exit ${report.exitCode}: ${exitMeaning(report)}`),
   );
   return `${lines.join('\n')}\n`;

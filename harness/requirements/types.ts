@@ -6,7 +6,7 @@ export type Layer = (typeof LAYERS)[number];
 
 /**
  * `error` is not a judgement of the target: the harness or the target failed to run the check at all
- * (an API call refused, a crash in the harness). It exits 2, as DESIGN.md asks of harness and target errors.
+ * (an API call refused, a crash in the harness). It exits 2, as every harness or target error does (docs/ARCHITECTURE.md).
  */
 export const VERDICTS = ['pass', 'fail', 'inconclusive', 'not-applicable', 'error'] as const;
 export type Verdict = (typeof VERDICTS)[number];

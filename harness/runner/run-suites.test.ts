@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RequirementDeclaration } from '../requirements/types.ts';
 import { runSuites } from './run-suites.ts';
 import { readJournal } from './testing/journal.ts';
 
@@ -11,10 +10,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`testing/${name}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-run-suites-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const declare = (id: string, parallel = false): RequirementDeclaration => ({
-  id, level: 'MUST', layer: 'serving', title: id, upstream: 'fixture', bound: 'fixture', ...(parallel ? { parallel } : {}),
-});
 
 describe('runSuites', () => {
   it('runs files side by side, exclusive phases alone across threads, light loads never beside them; a load outside both is an error', async () => {
@@ -26,13 +21,12 @@ describe('runSuites', () => {
     ].join('\n'));
     const ids = ['FIXTURE.EXCLUSIVE-A', 'FIXTURE.EXCLUSIVE-B', 'FIXTURE.EXCLUSIVE-C'];
     const light = ['FIXTURE.LIGHT-A', 'FIXTURE.LIGHT-B'];
-    const declarations = [...ids.map((id) => declare(id)), ...light.map((id) => declare(id)), declare('FIXTURE.BESIDE', true), declare('FIXTURE.LOAD-OUTSIDE', true)];
     const { results, errors } = await runSuites({
       root,
       files: ['exclusive-a.spec.ts', 'light-a.spec.ts', 'beside.spec.ts', 'light-b.spec.ts', 'exclusive-b.spec.ts', 'exclusive-c.spec.ts'].map(fixture),
       context: {
         kubeconfig, context: null, namespace: 'fixture', reportDir: dir, targetLock: `gauntlet:test-${process.pid}:target`,
-        requirements: Object.fromEntries(declarations.map((d) => [d.id, d])),
+        selected: [...ids, ...light, 'FIXTURE.BESIDE', 'FIXTURE.LOAD-OUTSIDE'],
         settings: { readyTimeoutSeconds: 1, requestTimeoutSeconds: 1, coldStartP95Seconds: 1, gateway: { namespace: 'x', name: 'x', portName: 'http' } },
         showProgress: false,
       },

@@ -1,6 +1,6 @@
 import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { KService } from '../../suites/serving/parts/types.ts';
+import type { KService } from '../../suites/serving/knative-types.ts';
 import { PROBE_IMAGE } from '../../fixtures/workloads/probe/image.ts';
 
 export interface ProbeServiceOptions {

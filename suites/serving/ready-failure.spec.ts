@@ -1,8 +1,17 @@
-import { requirement } from '../../harness/requirements/requirement.ts';
-import { probeService, serviceRef } from '../../harness/workloads/knative-service.ts';
-import type { KService } from './parts/types.ts';
+import { probeService, requirement, serviceRef } from '../../harness/index.ts';
+import type { KService } from './knative-types.ts';
 
-requirement('SERVING.READY.FAILURE-REPORTED', async (ctx) => {
+export default requirement({
+  id: 'SERVING.READY.FAILURE-REPORTED',
+  level: 'MUST',
+  layer: 'serving',
+  title: 'A Knative Service whose container exits at start reports Ready=False with a reason and a message, not Unknown forever',
+  upstream:
+    'Knative Serving API specification 1.0, "Error Signalling" (Ready=False with reason and message on a terminal failure); Revision ContainerHealthy',
+  bound: 'settings.readyTimeoutSeconds (default 60 s) for Ready=False',
+  parallel: true,
+  mutants: ['hides-container-failure'],
+}, async (ctx) => {
   const { cluster, settings, log } = ctx;
   const name = 'ready-failure';
   const started = Date.now();
@@ -18,6 +27,6 @@ requirement('SERVING.READY.FAILURE-REPORTED', async (ctx) => {
   log.observe('time to Ready=False', (Date.now() - started) / 1000, { unit: 's', bound: `<= ${settings.readyTimeoutSeconds} s` });
   log.observe('Ready.reason', ready.reason ?? null, { bound: 'non-empty' });
   log.observe('Ready.message', ready.message ?? null, { bound: 'non-empty' });
-  ctx.expect(!!ready.reason, 'Ready=False carries no reason');
-  ctx.expect(!!ready.message, 'Ready=False carries no message');
+  ctx.must('Ready=False carries a reason', !!ready.reason, 'Ready=False carries no reason');
+  ctx.must('Ready=False carries a message', !!ready.message, 'Ready=False carries no message');
 });

@@ -4,7 +4,7 @@
  * reference only as they reach any cluster, through its kubeconfig and its ingress gateway.
  */
 export { launchReference, REFERENCE_BINARIES, type LaunchOptions, type RunningReference } from './launch.ts';
-export { MUTANTS, findMutant, parseMutant, type Mutant } from './mutants/catalog.ts';
+export { MUTANTS, findMutant, parseMutant, type Mutant } from './mutants/offered.ts';
 /** The pod annotation that opts a pod out of the kubelet's warm Node runtimes (its containers are spawned). */
 export { WARM_RUNTIME_ANNOTATION } from './kubelet/kubelet.ts';
 /** Where the kubelet keeps Node's compile cache for the programs it spawns. */

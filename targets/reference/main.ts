@@ -15,7 +15,8 @@ import { startControlPlane, NODE_NAME } from './controlplane/controlplane.ts';
 import { cacheRoot } from '../../lib/tools/cache.ts';
 import { emit } from './protocol.ts';
 import { createStateDir } from './state-dir.ts';
-import { Defects, parseMutant } from './mutants/catalog.ts';
+import { ActiveMutants } from './mutants/active.ts';
+import { parseMutant } from './mutants/offered.ts';
 import { startPlatform } from './platform.ts';
 
 const { values } = parseArgs({ options: { 'log-dir': { type: 'string' }, mutant: { type: 'string', multiple: true }, 'warm-runtimes': { type: 'string' } } });
@@ -80,7 +81,7 @@ try {
   const platform = await startPlatform({
     controllers: kc(cp.kubeconfigs.controllers), controllersKubeconfig: cp.kubeconfigs.controllers,
     nodeKubeconfig: cp.kubeconfigs.node, nodeName: NODE_NAME, ca: cp.ca, stateDir, logDir, lockDir: join(cacheRoot(), 'locks'), envoy: binaries.envoy!,
-    defects: new Defects(mutants), ...(warmRuntimes !== undefined ? { warmRuntimes } : {}), progress, onStop: (stop) => stops.push(stop),
+    mutants: new ActiveMutants(mutants), ...(warmRuntimes !== undefined ? { warmRuntimes } : {}), progress, onStop: (stop) => stops.push(stop),
   });
   emit({
     event: 'ready', kubeconfig: cp.kubeconfigs.admin, stateDir, logDir, startupMs: Date.now() - t0,

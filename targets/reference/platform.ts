@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Authority } from './controlplane/pki.ts';
 import { InformerSet } from './controller-runtime/controller.ts';
-import type { Defects } from './mutants/catalog.ts';
+import type { ActiveMutants } from './mutants/active.ts';
 import { installCrds } from './crds/install.ts';
 import { startAdmissionWebhook } from './webhook/index.ts';
 import { QUEUE_PROXY_MODULES } from './queue-proxy/modules.ts';
 import { reservePodNetwork } from './kubelet/pod-network.ts';
-import { loadWorkloadCatalog } from './kubelet/workloads.ts';
+import { loadWorkloadImages } from './kubelet/workloads.ts';
 import { startKubelet } from './kubelet/kubelet.ts';
 import { startScheduler } from './kubelet/scheduler.ts';
 import { servingControllers } from './serving/controller.ts';
@@ -35,7 +35,7 @@ export interface PlatformOptions {
   lockDir: string;
   /** Path of the pinned Envoy binary. */
   envoy: string;
-  defects: Defects;
+  mutants: ActiveMutants;
   /** The kubelet's warm runtimes (booted Node processes for Node containers); undefined: its default, 0: off. */
   warmRuntimes?: number;
   progress: (step: string) => void;
@@ -64,8 +64,8 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   const meshDir = join(o.stateDir, 'mesh');
   const kubelet = await startKubelet({
     nodeKubeconfig: o.nodeKubeconfig, controllersKubeconfig: o.controllersKubeconfig, nodeName: o.nodeName,
-    network, logDir: o.logDir, workloads: loadWorkloadCatalog(), log: (m) => log(`[kubelet] ${m}`),
-    podStartDelayMs: o.defects.value('slow-cold-start') ?? 0,
+    network, logDir: o.logDir, images: loadWorkloadImages(), log: (m) => log(`[kubelet] ${m}`),
+    podStartDelayMs: o.mutants.value('slow-cold-start') ?? 0,
     ...(o.warmRuntimes !== undefined ? { warmRuntimes: o.warmRuntimes } : {}),
     warmPreload: QUEUE_PROXY_MODULES,
     meshSidecarEnv: { GAUNTLET_MESH_DIR: meshDir, GAUNTLET_ENVOY: o.envoy },
@@ -74,24 +74,24 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
 
   o.progress('starting controllers, autoscaler, activator, mesh control plane and the Envoy gateway');
   const informers = new InformerSet(o.controllers, log);
-  const autoscaler = await startAutoscaler({ kubeconfig: o.controllers, informers, defects: o.defects, log: (m) => log(`[autoscaler] ${m}`) });
+  const autoscaler = await startAutoscaler({ kubeconfig: o.controllers, informers, mutants: o.mutants, log: (m) => log(`[autoscaler] ${m}`) });
   o.onStop(() => autoscaler.stop());
   // Routes wait for the gateway to serve them (IngressReady); it exists once the informers have listed.
   const ingress: { gateway?: Gateway } = {};
   const serving = servingControllers(
-    o.controllers, informers, o.defects, { programmed: (r) => ingress.gateway?.programmed(r) ?? false }, log,
+    o.controllers, informers, o.mutants, { programmed: (r) => ingress.gateway?.programmed(r) ?? false }, log,
     (rev) => initialScale(rev.metadata?.annotations ?? {}, autoscaler.config()),
   );
   const gatewayInputs = informerInputs(informers);
   const activator = await startActivator({
-    informers, host: network.infraAddress(2), port: QUEUE_SERVING_PORT, autoscaler, defects: o.defects, log: (m) => log(`[activator] ${m}`),
+    informers, host: network.infraAddress(2), port: QUEUE_SERVING_PORT, autoscaler, mutants: o.mutants, log: (m) => log(`[activator] ${m}`),
   });
   o.onStop(() => activator.stop());
   // The mesh serves VirtualServices bound to Gateways on the ingress gateway: it publishes their routes here, the
   // gateway merges them into its own on its next sync.
   const meshRoutes = new MeshRoutesChannel();
   const mesh = await startMeshControlPlane({
-    kubeconfig: o.controllers, informers, meshDir, defects: o.defects, log: (m) => log(`[mesh] ${m}`),
+    kubeconfig: o.controllers, informers, meshDir, mutants: o.mutants, log: (m) => log(`[mesh] ${m}`),
     ingressGateway: {
       workload: { namespace: GATEWAY.namespace, service: GATEWAY.name, labels: { ...GATEWAY_LABELS }, serviceAccount: GATEWAY.serviceAccount },
       sink: meshRoutes,
@@ -105,7 +105,7 @@ export async function startPlatform(o: PlatformOptions): Promise<{ versions: Rec
   });
   const gateway = await startGateway({
     inputs: gatewayInputs, address: network.infraAddress(1), port: GATEWAY_PORT, activator: { host: activator.host, port: activator.port },
-    logDir: o.logDir, defects: o.defects, log: (m) => log(`[gateway] ${m}`), envoyPath: o.envoy, meshRoutes,
+    logDir: o.logDir, mutants: o.mutants, log: (m) => log(`[gateway] ${m}`), envoyPath: o.envoy, meshRoutes,
   });
   ingress.gateway = gateway;
   o.onStop(() => gateway.stop());

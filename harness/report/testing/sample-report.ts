@@ -13,7 +13,7 @@ export function result(overrides: Partial<RequirementResult> = {}): RequirementR
     upstream: 'Knative Serving runtime contract, Autoscaling',
     verdict: 'pass',
     reason: 'scaled to zero after 62 s',
-    evidence: { observations: [], resources: [], artifacts: [], notes: [] },
+    evidence: { expectations: [], observations: [], resources: [], artifacts: [], notes: [] },
     startedAt: '2025-06-01T10:00:01.000Z',
     durationMs: 1500,
     ...overrides,
@@ -23,14 +23,14 @@ export function result(overrides: Partial<RequirementResult> = {}): RequirementR
 /** A consistent report: summary and exit code follow from the results and errors. */
 export function report(requirements: RequirementResult[], errors: string[] = []): RunReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     runId: '20250601-100000-abc123',
     gauntletVersion: '0.1.0',
     target: {
       kind: 'reference',
       server: 'https://127.0.0.1:6443',
       versions: { kubernetes: 'v1.33.1', 'knative-serving': 'v1.18.0' },
-      configAutoscaler: { 'stable-window': '6s', 'scale-to-zero-grace-period': '3s' },
+      facts: { 'serving/config-autoscaler': { 'stable-window': '6s', 'scale-to-zero-grace-period': '3s' } },
     },
     selection: { suites: ['serving'], requirements: [], level: null, mutant: null },
     startedAt: '2025-06-01T10:00:00.000Z',
@@ -46,7 +46,16 @@ export function report(requirements: RequirementResult[], errors: string[] = [])
 /** One result of each verdict, with evidence on the failure. */
 export function mixedReport(): RunReport {
   return report([
-    result(),
+    result({
+      reason: 'every MUST held; not met: SHOULD scales to zero within the grace period',
+      evidence: {
+        expectations: [
+          { level: 'MUST', claim: 'scales to zero', held: true },
+          { level: 'SHOULD', claim: 'scales to zero within the grace period', held: false, detail: 'took 41 s' },
+        ],
+        observations: [], resources: [], artifacts: [], notes: [],
+      },
+    }),
     result({
       id: 'MESH.ROUTE.WEIGHTED',
       layer: 'mesh',
@@ -55,6 +64,7 @@ export function mixedReport(): RunReport {
       verdict: 'fail',
       reason: 'canary share 0.31 outside [0.17, 0.23]',
       evidence: {
+        expectations: [{ level: 'MUST', claim: 'the canary gets 20% of requests', held: false, detail: 'canary share 0.31' }],
         observations: [{ name: 'canary share', value: 0.31, unit: 'ratio', bound: 'in [0.17, 0.23]' }],
         sampleSize: 2000,
         confidence: 0.99,

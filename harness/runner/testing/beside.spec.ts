@@ -1,4 +1,4 @@
 import { besidePhase, loadOutside } from './journal.ts';
 
-besidePhase('FIXTURE.BESIDE');
-loadOutside('FIXTURE.LOAD-OUTSIDE');
+export const BESIDE = besidePhase('FIXTURE.BESIDE');
+export const LOAD_OUTSIDE = loadOutside('FIXTURE.LOAD-OUTSIDE');

@@ -1,3 +1,3 @@
 import { exclusivePhase } from './journal.ts';
 
-exclusivePhase('FIXTURE.EXCLUSIVE-A');
+export const EXCLUSIVE_A = exclusivePhase('FIXTURE.EXCLUSIVE-A');

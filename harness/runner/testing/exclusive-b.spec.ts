@@ -1,3 +1,3 @@
 import { exclusivePhase } from './journal.ts';
 
-exclusivePhase('FIXTURE.EXCLUSIVE-B');
+export const EXCLUSIVE_B = exclusivePhase('FIXTURE.EXCLUSIVE-B');

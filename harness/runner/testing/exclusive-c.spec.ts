@@ -1,3 +1,3 @@
 import { exclusivePhase } from './journal.ts';
 
-exclusivePhase('FIXTURE.EXCLUSIVE-C');
+export const EXCLUSIVE_C = exclusivePhase('FIXTURE.EXCLUSIVE-C');

@@ -3,10 +3,15 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inject } from 'vitest';
-import { requirement } from '../../requirements/requirement.ts';
+import { requirement, type Requirement } from '../../requirements/requirement.ts';
+import type { RequirementDeclaration } from '../../requirements/types.ts';
 
-const journal = (): string => join(inject('gauntlet').reportDir, 'journal.log');
+const journal = (reportDir: string): string => join(reportDir, 'journal.log');
+
+/** A fixture's declaration; `parallel` for the one that never holds the target. */
+export const declare = (id: string, parallel = false): RequirementDeclaration => ({
+  id, level: 'MUST', layer: 'serving', title: id, upstream: 'fixture', bound: 'fixture', mutants: ['fixture'], ...(parallel ? { parallel } : {}),
+});
 
 export function readJournal(reportDir: string): string[] {
   const file = join(reportDir, 'journal.log');
@@ -14,36 +19,36 @@ export function readJournal(reportDir: string): string[] {
 }
 
 /** Holds the target alone for a while, and asks for it again inside (held already: no wait for itself). */
-export function exclusivePhase(id: string): void {
-  requirement(id, async (ctx) => {
+export function exclusivePhase(id: string): Requirement {
+  return requirement(declare(id), async (ctx) => {
     await ctx.exclusive(async () => {
-      appendFileSync(journal(), `enter ${id}\n`);
+      appendFileSync(journal(ctx.reportDir), `enter ${id}\n`);
       await sleep(200);
       await ctx.exclusive(() => sleep(1));
-      appendFileSync(journal(), `exit ${id}\n`);
+      appendFileSync(journal(ctx.reportDir), `exit ${id}\n`);
     });
   });
 }
 
 /** A light load, a while long (`lightLoad`; target-lock.test.ts shows such phases side by side). */
-export function lightPhase(id: string): void {
-  requirement(id, async (ctx) => {
+export function lightPhase(id: string): Requirement {
+  return requirement(declare(id), async (ctx) => {
     await ctx.lightLoad(async () => {
-      appendFileSync(journal(), `enter ${id}\n`);
+      appendFileSync(journal(ctx.reportDir), `enter ${id}\n`);
       await sleep(200);
-      appendFileSync(journal(), `exit ${id}\n`);
+      appendFileSync(journal(ctx.reportDir), `exit ${id}\n`);
     });
   });
 }
 
 /** Runs beside the others: writes once it sees an exclusive phase under way (or fails after 20 s). */
-export function besidePhase(id: string): void {
-  requirement(id, async (ctx) => {
+export function besidePhase(id: string): Requirement {
+  return requirement(declare(id, true), async (ctx) => {
     for (let i = 0; i < 400; i++) {
-      const lines = readJournal(inject('gauntlet').reportDir);
+      const lines = readJournal(ctx.reportDir);
       const entered = lines.filter((l) => l.startsWith('enter ')).length;
       if (entered > lines.length - entered) {
-        appendFileSync(journal(), `beside ${id}\n`);
+        appendFileSync(journal(ctx.reportDir), `beside ${id}\n`);
         return;
       }
       await sleep(50);
@@ -53,8 +58,8 @@ export function besidePhase(id: string): void {
 }
 
 /** Starts a k6 load outside an exclusive phase: a harness error, said before k6 runs. */
-export function loadOutside(id: string): void {
-  requirement(id, async (ctx) => {
+export function loadOutside(id: string): Requirement {
+  return requirement(declare(id, true), async (ctx) => {
     await ctx.load({ name: 'outside', url: 'http://127.0.0.1:9/', executor: { type: 'constant-arrival-rate', rate: 1, durationSeconds: 1, preAllocatedVUs: 1, maxVUs: 1 } });
   });
 }

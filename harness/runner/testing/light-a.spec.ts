@@ -1,3 +1,3 @@
 import { lightPhase } from './journal.ts';
 
-lightPhase('FIXTURE.LIGHT-A');
+export const LIGHT_A = lightPhase('FIXTURE.LIGHT-A');

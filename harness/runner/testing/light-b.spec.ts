@@ -1,3 +1,3 @@
 import { lightPhase } from './journal.ts';
 
-lightPhase('FIXTURE.LIGHT-B');
+export const LIGHT_B = lightPhase('FIXTURE.LIGHT-B');

@@ -1,4 +1,4 @@
-import type { ForwardResult } from '../../../harness/mesh-clients/clients.ts';
+import type { ForwardResult } from '../../../harness/index.ts';
 
 /** What the probe answered (its JSON body), as far as the mesh suites read it. */
 export interface Echo {

@@ -1,9 +1,9 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { outcomes, startClient, type ClientSpec, type MeshClient } from '../../../harness/mesh-clients/clients.ts';
+import {
+  deployEcho, echoService, outcomes, startClient,
+  type ClientSpec, type EchoSpec, type Manifest, type MeshClient, type ObjectRef, type RequirementContext,
+} from '../../../harness/index.ts';
 import { WaitTimeout } from '../../../lib/errors.ts';
-import { deployEcho, echoService, type EchoSpec } from '../../../harness/workloads/mesh.ts';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import type { Manifest, ObjectRef } from '../../../harness/cluster/cluster.ts';
 
 /**
  * A requirement's mesh: Istio policies applied first (so that sidecars start with them), a server app of one

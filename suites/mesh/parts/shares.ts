@@ -1,6 +1,6 @@
-import { outcomes, type ForwardResult, type ForwardSpec, type MeshClient } from '../../../harness/mesh-clients/clients.ts';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import { SequentialSplitTest, type SplitReport } from '../../../harness/stats/split-test.ts';
+import {
+  ShareJudge, outcomes, type ForwardResult, type ForwardSpec, type MeshClient, type RequirementContext, type ShareJudgement,
+} from '../../../harness/index.ts';
 
 export interface SharesCheck {
   /** Outcome name -> expected share (fractions summing to 1). */
@@ -17,35 +17,44 @@ export interface SharesCheck {
 }
 
 export interface SharesOutcome {
-  report: SplitReport;
+  judgement: ShareJudgement;
+  /** Every response that was none of the outcomes, by outcomes() key, with those after the judge stopped. */
   unclassified: Record<string, number>;
+  /** Every response, with those of the last batch after the judge stopped. */
   results: ForwardResult[];
 }
 
+/** outcomes()'s key of one response: its status, or its error's kind. */
+const kindOf = (r: ForwardResult): string => Object.keys(outcomes([r]))[0]!;
+
 /**
- * Sends requests through a client in batches until the sequential split test (harness/stats/split-test.ts)
- * decides whether the observed shares of outcomes match the expected ones within the tolerance, or its cap
- * is reached. Responses that are none of the outcomes are counted apart; more than 1% of them (and at least
- * 10) end the check, since the shares of the rest cannot be trusted.
+ * Sends requests through a client in batches until the share judge (harness/stats/share-judge.ts) decides
+ * whether the observed shares of outcomes match the expected ones within the tolerance, or gives up on them:
+ * the split test's cap reached, or too many responses that are none of the outcomes (the judge's cut-off,
+ * checked after every response).
  */
 export async function measureShares(ctx: RequirementContext, client: MeshClient, c: SharesCheck): Promise<SharesOutcome> {
-  const test = new SequentialSplitTest({ expected: c.expected, tolerance: c.tolerance, confidence: c.confidence, maxRequests: c.maxRequests });
+  const judge = new ShareJudge({ expected: c.expected, tolerance: c.tolerance, confidence: c.confidence, maxRequests: c.maxRequests });
   const unclassified: ForwardResult[] = [];
   const all: ForwardResult[] = [];
   // The requests hold the target alone: MESH.FAULT.DELAY classifies by latency.
   await ctx.exclusive(async () => {
-    while (!test.done) {
+    while (!judge.done) {
       const results = await client.send({ ...c.request, count: c.batch, concurrency: c.concurrency, bodies: false }, ctx.signal);
       for (const r of results) {
         all.push(r);
         const name = c.classify(r);
-        if (name === undefined) unclassified.push(r);
-        else if (!test.done) test.add(name);
+        if (name === undefined) {
+          unclassified.push(r);
+          judge.other(kindOf(r));
+        } else {
+          judge.outcome(name);
+        }
       }
-      if (unclassified.length >= 10 && unclassified.length > all.length / 100) break;
     }
   });
-  const report = test.report();
+  const judgement = judge.judgement();
+  const report = judgement.report;
   ctx.log.sample(report.requests, report.confidence);
   for (const s of report.shares) {
     ctx.log.observe(`share of ${s.name}`, Number(s.observed.toFixed(4)), {
@@ -54,13 +63,17 @@ export async function measureShares(ctx: RequirementContext, client: MeshClient,
   }
   ctx.log.note(report.reason);
   if (unclassified.length > 0) ctx.log.note(`responses that were none of ${Object.keys(c.expected).join(', ')}: ${JSON.stringify(outcomes(unclassified))}`);
-  return { report, unclassified: outcomes(unclassified), results: all };
+  return { judgement, unclassified: outcomes(unclassified), results: all };
 }
 
-/** Turns the split test's decision into the requirement's verdict. */
+/**
+ * Turns the judge's decision into the requirement's verdict: a MUST that the shares are within the tolerance
+ * (failed by a share outside it or by too many unclassified responses), inconclusive when not decided.
+ */
 export function judgeShares(ctx: RequirementContext, what: string, o: SharesOutcome): void {
-  const n = Object.values(o.unclassified).reduce((a, b) => a + b, 0);
-  if (n >= 10 && n > o.results.length / 100) ctx.fail(`${what}: ${n} of ${o.results.length} responses were none of the expected outcomes: ${JSON.stringify(o.unclassified)}`);
-  if (o.report.decision === 'fail') ctx.fail(`${what}: ${o.report.reason}`);
-  if (o.report.decision !== 'pass') ctx.inconclusive(`${what}: ${o.report.reason}`);
+  const j = o.judgement;
+  if (j.verdict === 'inconclusive') ctx.inconclusive(`${what}: ${j.reason}`);
+  const pp = Number((j.report.tolerance * 100).toFixed(2));
+  const at = Number((j.report.confidence * 100).toFixed(2));
+  ctx.must(`${what}: every observed share within ${pp} pp of its expected share at ${at}% confidence`, j.verdict === 'pass', `${what}: ${j.reason}`);
 }

@@ -1,5 +1,4 @@
-import type { ForwardResult } from '../../../harness/mesh-clients/clients.ts';
-import { destinationRule } from '../../../harness/workloads/istio.ts';
+import { destinationRule, type ForwardResult } from '../../../harness/index.ts';
 
 /** The probe's `x-gauntlet-version` response header: which version of the server answered. */
 export const versionOf = (r: ForwardResult): string | undefined => (r.status === 200 ? r.headers?.['x-gauntlet-version'] : undefined);

@@ -12,10 +12,10 @@
  *                 later, justifies.
  *   inconclusive  when the load never raised the revision above M, or fell short of its rate.
  */
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { BUCKET_S, DECISION_INTERVAL_S, perPodTarget, rateSteps, round2, scaleUpBound, slackS } from '../parts/autoscaling-config.ts';
-import { concurrencyOver, HOLD_MS, podsFor, rateFor } from '../parts/autoscaling-load.ts';
-import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from '../parts/autoscaling-run.ts';
+import { requirement } from '../../../harness/index.ts';
+import { BUCKET_S, CONFIG, DECISION_INTERVAL_S, perPodTarget, rateSteps, round2, scaleUpBound, SLACK, slackS } from './bounds.ts';
+import { concurrencyOver, HOLD_MS, podsFor, rateFor } from './load.ts';
+import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from './run.ts';
 
 const TARGET = 2;
 /** High against low: a correct scale-down to LOW_PODS takes most of the stable window; one on the panic window does not. */
@@ -24,7 +24,16 @@ const LOW_PODS = 2;
 /** The low load runs in k6 runs this long, until the new need is reached. */
 const LOW_CHUNK_S = 2;
 
-requirement('SERVING.SCALE.DOWN', async (ctx) => {
+export default requirement({
+  id: 'SERVING.SCALE.DOWN',
+  level: 'MUST',
+  layer: 'serving',
+  title: 'After load drops, a revision\'s ready pods fall back to the new need within the stable window and the scale-down rate, and never below what the stable window\'s average justifies',
+  upstream:
+    'Knative Serving docs, "Additional autoscaling configuration for Knative Pod Autoscaler" (stable window, max-scale-down-rate) and "Configuring scale bounds" (scale-down-delay)',
+  bound: `ready pods <= M = ceil(low concurrency / per-pod target) within stable-window + scale-down-delay + ceil(log_{max-scale-down-rate}(N / M)) x 2 s + slack of the drop (${SLACK}); whenever ready pods fall after the drop, ready pods >= ceil(the concurrency the load imposed (k6's requests from their start, each for at most the probe's hold) averaged over the stable window ending 1 s (a bucket) later / per-pod target); from ${CONFIG}; inconclusive when the load never raised the revision above M`,
+  mutants: ['scales-down-early'],
+}, async (ctx) => {
   const { log } = ctx;
   const read = await readConfig(ctx);
   const c = read.settings;
@@ -111,13 +120,13 @@ requirement('SERVING.SCALE.DOWN', async (ctx) => {
         early: early ? { t: run.rel(early.atMs), afterDropS: round2((early.atMs - dropMs) / 1000), ready: early.ready, justified: early.justified, stableAverage: early.avg } : null,
       };
 
-      must('not scale down before the stable window', early === undefined, () => {
+      must('ready pods never fall below what the stable window\'s average of the load justifies', early === undefined, () => {
         const e = early!;
         return `${round2((e.atMs - dropMs) / 1000)} s after the load dropped, ready pods fell from ${e.from} to ${e.ready}, but the load's concurrency averaged over the stable window (${c.stableWindowS} s) was still ${e.avg}, worth ${e.justified} pods at ${round2(perPod)} each: scaled down before the stable window; timeline t:desired/actual/ready ${o.compact(dropMs - 1000)}`;
       });
       const inBound = downAfterS !== undefined && downAfterS <= downS;
       if (!inBound && shortfall) ctx.inconclusive(`ready pods not down to ${wantLow} in ${downS} s, but ${shortfall}`);
-      must(`fall to ${wantLow} ready pods in the bound`, inBound, () => {
+      must(`ready pods fall to ${wantLow} in the bound`, inBound, () => {
         const s = o.now();
         const when = downAfterS === undefined ? `not within the ${lowS} s the low load ran (${o.readyAt(endMs)} ready at its end)` : `only after ${downAfterS} s`;
         const why = s.desired !== null && s.desired > wantLow ? `; the PodAutoscaler still desired ${s.desired}` : '';

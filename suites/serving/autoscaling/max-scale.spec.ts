@@ -9,15 +9,23 @@
  *                 is kept as evidence).
  *   inconclusive  when the load fell short, or the revision never reached max-scale (the bound untested).
  */
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { perPodTarget, round2, scaleUpBound } from '../parts/autoscaling-config.ts';
-import { concurrencyOver, HOLD_MS, podsFor, rateFor } from '../parts/autoscaling-load.ts';
-import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from '../parts/autoscaling-run.ts';
+import { requirement } from '../../../harness/index.ts';
+import { perPodTarget, round2, scaleUpBound } from './bounds.ts';
+import { concurrencyOver, HOLD_MS, podsFor, rateFor } from './load.ts';
+import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from './run.ts';
 
 const TARGET = 2;
 const MAX_SCALE = 2;
 
-requirement('SERVING.SCALE.MAX-SCALE', async (ctx) => {
+export default requirement({
+  id: 'SERVING.SCALE.MAX-SCALE',
+  level: 'MUST',
+  layer: 'serving',
+  title: 'A revision with autoscaling.knative.dev/max-scale never runs more pods than max-scale under load that wants more',
+  upstream: 'Knative Serving docs, "Configuring scale bounds", Upper bound (autoscaling.knative.dev/max-scale)',
+  bound: `max-scale 2 (annotation); never more live pods, and the PodAutoscaler never desires more, while k6 offers 2 x max-scale pods' worth of concurrency (per-pod target = the target annotation x container-concurrency-target-percentage) for as long as SERVING.SCALE.UP allows a scale-up to take; inconclusive when the load fell short or max-scale was never reached`,
+  mutants: ['ignores-max-scale'],
+}, async (ctx) => {
   const { log } = ctx;
   const read = await readConfig(ctx);
   const c = read.settings;
@@ -58,7 +66,7 @@ requirement('SERVING.SCALE.MAX-SCALE', async (ctx) => {
       run.data.result = { maxPods: x.maxPods, maxReady: x.maxReady, maxDesired: x.maxDesired, measuredConcurrency: measured };
 
       const over = Math.max(x.maxPods, x.maxReady);
-      must('never more pods than max-scale', over <= MAX_SCALE, () => {
+      must('the revision never has more pods than max-scale', over <= MAX_SCALE, () => {
         const at = o.firstTime(facts.startMs, (e) => e.ready > MAX_SCALE);
         const desired = x.maxDesired !== null && x.maxDesired > MAX_SCALE ? `; the PodAutoscaler desired ${x.maxDesired}: the autoscaler does not apply max-scale` : '';
         return `${over} pods (max-scale ${MAX_SCALE})${at !== undefined ? `, ${round2((at - facts.startMs) / 1000)} s into the load` : ''}, under load wanting ${want}${desired}; timeline t:desired/actual/ready ${o.compact(facts.startMs)}`;

@@ -6,13 +6,22 @@
  *   MUST          min-scale ready pods within slack of Ready (Knative's Ready waits for them).
  *   MUST          never fewer ready pods than min-scale while idle.
  */
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { round2, slackS } from '../parts/autoscaling-config.ts';
-import { assertions, readConfig, startScaleRun } from '../parts/autoscaling-run.ts';
+import { requirement } from '../../../harness/index.ts';
+import { CONFIG, round2, SLACK, slackS } from './bounds.ts';
+import { assertions, readConfig, startScaleRun } from './run.ts';
 
 const MIN_SCALE = 2;
 
-requirement('SERVING.SCALE.MIN-SCALE', async (ctx) => {
+export default requirement({
+  id: 'SERVING.SCALE.MIN-SCALE',
+  level: 'MUST',
+  layer: 'serving',
+  title: 'An idle revision with autoscaling.knative.dev/min-scale never has fewer ready pods than min-scale',
+  upstream: 'Knative Serving docs, "Configuring scale bounds", Lower bound (autoscaling.knative.dev/min-scale)',
+  bound: `min-scale 2 (annotation) reached within slack of Ready, then no fewer ready pods while idle for stable-window + scale-to-zero-grace-period + scale-to-zero-pod-retention-period + slack (${SLACK}; from ${CONFIG})`,
+  parallel: true,
+  mutants: ['ignores-min-scale'],
+}, async (ctx) => {
   const { log } = ctx;
   const read = await readConfig(ctx);
   const c = read.settings;
@@ -34,7 +43,7 @@ requirement('SERVING.SCALE.MIN-SCALE', async (ctx) => {
     const reached = await o.until((s) => s.ready >= MIN_SCALE, settleS * 1000 - (Date.now() - run.readyMs));
     const reachedMs = reached ? o.firstTime(run.readyMs, (e) => e.ready >= MIN_SCALE)! : undefined;
     if (reachedMs !== undefined) o.mark('min-scale ready', reachedMs);
-    must('reach min-scale ready pods', reached, () => {
+    must('the revision reaches min-scale ready pods within slack of Ready', reached, () => {
       const s = o.now();
       const desired = s.desired === null ? '' : `; the PodAutoscaler desires ${s.desired}`;
       return `${s.ready} ready pod(s) ${settleS} s after the Service became Ready, fewer than min-scale ${MIN_SCALE}${desired}; timeline t:desired/actual/ready ${o.compact()}`;
@@ -48,7 +57,7 @@ requirement('SERVING.SCALE.MIN-SCALE', async (ctx) => {
     log.observe('fewest ready pods while idle', x.minReady, { bound: `>= ${MIN_SCALE}` });
     log.observe('lowest desired scale while idle', x.minDesired);
     run.data.result = { minReady: x.minReady, minDesired: x.minDesired, idleFromS: run.rel(reachedMs!), idleToS: run.rel(endMs) };
-    must('never fewer ready pods than min-scale while idle', x.minReady >= MIN_SCALE, () => {
+    must('the revision never has fewer ready pods than min-scale while idle', x.minReady >= MIN_SCALE, () => {
       const below = o.firstTime(reachedMs!, (e) => e.ready < MIN_SCALE)!;
       const desired = x.minDesired !== null && x.minDesired < MIN_SCALE ? `; the PodAutoscaler desired as few as ${x.minDesired}: the autoscaler does not apply min-scale` : '';
       return `ready pods fell to ${x.minReady} (min-scale ${MIN_SCALE}) ${round2((below - run.readyMs) / 1000)} s after Ready, while idle${desired}; timeline t:desired/actual/ready ${o.compact()}`;

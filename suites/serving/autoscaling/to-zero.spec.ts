@@ -6,11 +6,21 @@
  *                 last request ended.
  *   SHOULD        not before the stable window (less one metric bucket) has passed since then.
  */
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { BUCKET_S, round2, slackS } from '../parts/autoscaling-config.ts';
-import { assertions, readConfig, startScaleRun } from '../parts/autoscaling-run.ts';
+import { requirement } from '../../../harness/index.ts';
+import { BUCKET_S, CONFIG, round2, SLACK, slackS } from './bounds.ts';
+import { assertions, readConfig, startScaleRun } from './run.ts';
 
-requirement('SERVING.SCALE.TO-ZERO', async (ctx) => {
+export default requirement({
+  id: 'SERVING.SCALE.TO-ZERO',
+  level: 'MUST',
+  layer: 'serving',
+  title: 'After traffic stops, a revision\'s ready pods reach zero within the stable window, the scale-to-zero grace period and the pod retention period (and SHOULD NOT before the stable window)',
+  upstream:
+    'Knative Serving docs, "Configuring scale to zero" (enable-scale-to-zero, scale-to-zero-grace-period, scale-to-zero-pod-retention-period) and "Additional autoscaling configuration for Knative Pod Autoscaler" (stable window)',
+  bound: `zero ready pods within stable-window + scale-to-zero-grace-period + scale-to-zero-pod-retention-period + slack after the last request ended (${SLACK}); SHOULD not before stable-window - 1 s (one metric bucket); all from ${CONFIG}; not-applicable when enable-scale-to-zero is false`,
+  parallel: true,
+  mutants: ['never-scales-to-zero'],
+}, async (ctx) => {
   const { log } = ctx;
   const read = await readConfig(ctx);
   const c = read.settings;
@@ -41,7 +51,7 @@ requirement('SERVING.SCALE.TO-ZERO', async (ctx) => {
     run.data.result = { zeroAfterS: afterS ?? null };
 
     const s = o.now();
-    must('reach zero ready pods in the bound', reached, () => {
+    must('the revision reaches zero ready pods in the bound', reached, () => {
       const why = s.desired === null
         ? ''
         : s.desired > 0
@@ -49,7 +59,7 @@ requirement('SERVING.SCALE.TO-ZERO', async (ctx) => {
           : `; the PodAutoscaler desires ${s.desired} but ${s.ready} pod(s) stay ready: the scale-down is not carried out`;
       return `${s.ready} pod(s) still ready ${boundS} s after the last request (bound: stable window ${c.stableWindowS} s + grace ${c.gracePeriodS} s + retention ${c.retentionS} s + slack)${why}; SKS mode ${s.mode ?? '-'}; timeline t:desired/actual/ready ${o.compact(lastMs)}`;
     });
-    should('not reach zero before the stable window', afterS! >= earliestS, () =>
+    should('the revision keeps a ready pod until the stable window has passed', afterS! >= earliestS, () =>
       `zero ready pods ${afterS} s after the last request, before the stable window (${c.stableWindowS} s, less a ${BUCKET_S} s bucket) could have emptied; timeline ${o.compact(lastMs)}`);
   } finally {
     await run.finish();

@@ -9,15 +9,24 @@
  *                 the pod start, slack) of the load's first request; inconclusive if the load fell short.
  *   MUST          no 5xx (and no request without a response) while scaling up.
  */
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { perPodTarget, round2, scaleUpBound } from '../parts/autoscaling-config.ts';
-import { concurrencyOver, HOLD_MS, podsFor, rateFor } from '../parts/autoscaling-load.ts';
-import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from '../parts/autoscaling-run.ts';
+import { requirement } from '../../../harness/index.ts';
+import { CONFIG, perPodTarget, round2, scaleUpBound, SLACK } from './bounds.ts';
+import { concurrencyOver, HOLD_MS, podsFor, rateFor } from './load.ts';
+import { assertions, offerLoad, readConfig, startScaleRun, STAY_UP } from './run.ts';
 
 const TARGET = 2;
 const WANT_PODS = 4;
 
-requirement('SERVING.SCALE.UP', async (ctx) => {
+export default requirement({
+  id: 'SERVING.SCALE.UP',
+  level: 'MUST',
+  layer: 'serving',
+  title: 'Under constant-arrival-rate load worth N pods\' concurrency target, a revision\'s ready pods reach N within a bound derived from the autoscaling windows and max-scale-up-rate, with no 5xx',
+  upstream:
+    'Knative Serving docs, "Configuring concurrency" (autoscaling.knative.dev/target, container-concurrency-target-percentage) and "Additional autoscaling configuration for Knative Pod Autoscaler" (stable and panic modes, panic window and threshold, max-scale-up-rate)',
+  bound: `N = ceil(offered concurrency / (target annotation x container-concurrency-target-percentage)); ready pods >= N within W + steps x 2 s + pod start + slack of the load's start, where W is the panic window (stable-window x panic-window-percentage, >= 1 s) when N / ready >= panic-threshold-percentage, else the stable window; steps = ceil(log_{max-scale-up-rate}(N / ready)) decisions of Knative's 2 s tick; pod start = the slowest start (seen -> Ready) of this revision's pods that became ready under the load (SCALE.UP judges the autoscaler, the cold-start requirements judge pod starts); ${SLACK}; from ${CONFIG}; zero 5xx; inconclusive when the load generator fell short`,
+  mutants: ['slow-scale-up'],
+}, async (ctx) => {
   const { log } = ctx;
   const read = await readConfig(ctx);
   const c = read.settings;
@@ -67,7 +76,7 @@ requirement('SERVING.SCALE.UP', async (ctx) => {
         ctx.inconclusive(`${want} ready pods not reached while the load ran (${loadRanS} s), and pods started slower (${bound.podStartS} s) than planned: the load ended before the bound ${bound.seconds} s; timeline ${o.compact(startMs)}`);
       }
       if (!inBound && shortfall) ctx.inconclusive(`${want} ready pods not reached in ${bound.seconds} s, but ${shortfall}; timeline t:desired/actual/ready ${o.compact(startMs)}`);
-      must(`reach ${want} ready pods in the bound`, inBound, () => {
+      must(`the revision reaches ${want} ready pods in the bound`, inBound, () => {
         const reached = afterS === undefined ? `not reached while the load ran (at most ${x.maxReady} ready, ${x.maxDesired ?? '-'} desired)` : `reached only after ${afterS} s`;
         const desiredMs = o.firstTime(startMs, (e) => (e.desired ?? -1) >= want);
         const desiredS = desiredMs === undefined ? undefined : round2((desiredMs - startMs) / 1000);
@@ -76,7 +85,7 @@ requirement('SERVING.SCALE.UP', async (ctx) => {
           : `: the autoscaler desired ${want} after ${desiredS} s${desiredS + bound.podStartS > bound.seconds ? '' : ', the pods were late to become ready'}`;
         return `${want} ready pods ${reached}${why}; bound ${bound.seconds} s = ${bound.explain}; offered ${offered} concurrent (${rate} req/s x ${HOLD_MS} ms; ${round2(concurrencyOver(facts.records, startMs, facts.endMs))} measured); timeline t:desired/actual/ready ${o.compact(startMs)}`;
       });
-      must('answer every request without a 5xx', facts.errors === 0, () =>
+      must('every request is answered without a 5xx', facts.errors === 0, () =>
         `${facts.errors} of ${facts.records.length} requests got a 5xx or no response while scaling up: ${JSON.stringify(facts.statusCounts)}`);
     });
   } finally {

@@ -1,14 +1,27 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/cluster/gateway.ts';
-import { probeService, serviceRef, waitReady } from '../../../harness/workloads/knative-service.ts';
-import type { KService } from '../parts/types.ts';
-import { revisionsAnswering, TAG_REQUESTS } from '../parts/tags-requests.ts';
+import { discoverGateway, probeService, requirement, serviceRef, waitReady } from '../../../harness/index.ts';
+import type { KService } from '../knative-types.ts';
+import { revisionsAnswering, TAG_REQUESTS } from './requests.ts';
 
 /**
  * Two revisions: the first tagged `previous` with 0% of the main URL's traffic, the latest with 100% (and
  * tagged `current`). The tagged revision must answer at its tag URL, every time, and never at the main URL.
  */
-requirement('SERVING.TRAFFIC.TAG', async (ctx) => {
+export default requirement({
+  id: 'SERVING.TRAFFIC.TAG',
+  level: 'MUST',
+  layer: 'serving',
+  title:
+    'A tagged revision answers at its tag URL (status.traffic[].url) and only there: every request to the tag URL reaches it, ' +
+    'and the main URL follows spec.traffic (0% for it)',
+  upstream:
+    'Knative Serving API specification 1.0, "TrafficTarget" (tag: a dedicated URL for referencing this target exclusively, which MUST ' +
+    'include the tag; url: the URL at which the tag endpoint is reachable) and "Route" (status.traffic)',
+  bound:
+    'the resources applied (revision 1 tagged "previous" at 0%, the latest tagged "current" at 100%); 30 requests per URL, all answered ' +
+    'by the expected revision (a >= 10% misroute is caught at 95% confidence); settings.readyTimeoutSeconds, settings.requestTimeoutSeconds',
+  parallel: true,
+  mutants: ['tag-routes-to-latest'],
+}, async (ctx) => {
   const { cluster, settings, log } = ctx;
   const name = 'tagged';
   const timeoutMs = settings.readyTimeoutSeconds * 1000;
@@ -39,7 +52,7 @@ requirement('SERVING.TRAFFIC.TAG', async (ctx) => {
     const previousUrl = tagUrl('previous');
     const currentUrl = tagUrl('current');
     log.observe('status.traffic', JSON.stringify(svc.status?.traffic));
-    ctx.expect(new URL(previousUrl).hostname.includes('previous'), `the tag URL ${previousUrl} does not include the tag "previous"`);
+    ctx.must('the tag URL includes the tag', new URL(previousUrl).hostname.includes('previous'), `the tag URL ${previousUrl} does not include the tag "previous"`);
 
     const gateway = await discoverGateway(cluster, settings.gateway);
     log.note(`gateway ${gateway.host}:${gateway.port} from ${gateway.source}`);
@@ -59,9 +72,9 @@ requirement('SERVING.TRAFFIC.TAG', async (ctx) => {
     log.observe(`main URL (${mainUrl}): answered by`, JSON.stringify(atMain), { bound: `{"${latest}":${TAG_REQUESTS}} (${tagged} has 0%)` });
 
     const only = (counts: Record<string, number>, revision: string) => Object.keys(counts).length === 1 && counts[revision] === TAG_REQUESTS;
-    ctx.expect(only(atTag, tagged), `the tag URL ${previousUrl} of revision ${tagged} was answered by ${JSON.stringify(atTag)}, not only by ${tagged}`);
-    ctx.expect(only(atCurrent, latest), `the tag URL ${currentUrl} of revision ${latest} was answered by ${JSON.stringify(atCurrent)}, not only by ${latest}`);
-    ctx.expect(only(atMain, latest), `the main URL ${mainUrl} (100% ${latest}, 0% ${tagged}) was answered by ${JSON.stringify(atMain)}`);
+    ctx.must('the tag URL of the tagged revision reaches only it', only(atTag, tagged), `the tag URL ${previousUrl} of revision ${tagged} was answered by ${JSON.stringify(atTag)}, not only by ${tagged}`);
+    ctx.must('the tag URL of the latest revision reaches only it', only(atCurrent, latest), `the tag URL ${currentUrl} of revision ${latest} was answered by ${JSON.stringify(atCurrent)}, not only by ${latest}`);
+    ctx.must('the main URL follows spec.traffic: only the latest revision, at 100%', only(atMain, latest), `the main URL ${mainUrl} (100% ${latest}, 0% ${tagged}) was answered by ${JSON.stringify(atMain)}`);
   } finally {
     await cluster.delete(serviceRef(name));
   }

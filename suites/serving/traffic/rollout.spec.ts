@@ -1,6 +1,4 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/cluster/gateway.ts';
-import { percentiles } from '../../../harness/stats/percentiles.ts';
+import { discoverGateway, percentiles, requirement } from '../../../harness/index.ts';
 import { applySteps, both, loadSeconds, logSteps, stepOutcomes, type StepTiming } from './parts/rollout-steps.ts';
 import { serviceWithRevisions, setTraffic } from './parts/revisions.ts';
 import { REVISION_HEADER } from './parts/sampler.ts';
@@ -10,7 +8,17 @@ const RATE = 200;
 const MIN_PER_STEP = RATE / 2;
 const TIMING: StepTiming = { leadSeconds: 1, periodSeconds: 2, dwellSeconds: 1 };
 
-requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
+export default requirement({
+  id: 'SERVING.TRAFFIC.ROLLOUT',
+  level: 'MUST',
+  layer: 'serving',
+  title: 'Moving traffic from one revision to another in steps (0/100, 25/75, 50/50, 100/0) under steady load loses no request',
+  upstream:
+    'Knative Serving API specification 1.0, "Route" (spec.traffic updates; Ready once the ingress serves the new split); ' +
+    'Knative docs, "Traffic management: gradual rollout"',
+  bound: 'no non-2xx answer and no connection error among all requests of a constant-arrival-rate k6 load (200/s) spanning the steps; inconclusive when a step carried fewer than 100 requests',
+  mutants: ['drops-on-reconfigure'],
+}, async (ctx) => {
   const { log, settings } = ctx;
   const svc = await serviceWithRevisions(ctx, 'traffic-rollout', 2);
   const [from, to] = svc.revisions as [string, string];
@@ -41,7 +49,7 @@ requirement('SERVING.TRAFFIC.ROLLOUT', async (ctx) => {
   log.observe('latency p50 / p90 / p99 / max', `${ms.p50} / ${ms.p90} / ${ms.p99} / ${ms.max} ms over ${ms.count} requests`);
   log.sample(load.requests);
   const failed = outcomes.filter((o) => Object.keys(o.failures).length > 0);
-  ctx.expect(lost.length === 0, `${lost.reduce((n, [, c]) => n + c, 0)} of ${load.requests} requests lost (${lost.map(([s, c]) => `${c} x ${s === '0' ? 'no response' : s}`).join(', ')}), in step(s) ${failed.map((o) => o.step.label).join(', ')}`);
+  ctx.must('no request is lost', lost.length === 0, `${lost.reduce((n, [, c]) => n + c, 0)} of ${load.requests} requests lost (${lost.map(([s, c]) => `${c} x ${s === '0' ? 'no response' : s}`).join(', ')}), in step(s) ${failed.map((o) => o.step.label).join(', ')}`);
   // Every step must have carried load; k6's dropped iterations (requests it never sent, on a busy machine) are
   // evidence, not losses, and leave the verdict alone while every step is covered.
   const thin = outcomes.filter((o) => o.requests < MIN_PER_STEP);

@@ -1,5 +1,4 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/cluster/gateway.ts';
+import { discoverGateway, requirement } from '../../../harness/index.ts';
 import { serviceWithRevisions, setTraffic } from './parts/revisions.ts';
 import { checkSplit, logSplit, warmUp, type SplitOutcome } from './parts/split-check.ts';
 
@@ -7,7 +6,22 @@ import { checkSplit, logSplit, warmUp, type SplitOutcome } from './parts/split-c
 const CONFIDENCE = 0.99;
 const MIX_ALPHA = 1e-6;
 
-requirement('SERVING.TRAFFIC.SPLIT', async (ctx) => {
+export default requirement({
+  id: 'SERVING.TRAFFIC.SPLIT',
+  level: 'MUST',
+  layer: 'serving',
+  title:
+    'Requests are split among revisions per request in the shares spec.traffic names, two-way and three-way, on fresh and on keep-alive connections',
+  upstream:
+    'Knative Serving API specification 1.0, "Route" (spec.traffic: percent of traffic to each target) and "Service"; ' +
+    'routing per request as Istio\'s VirtualService weighted route destinations (HTTPRouteDestination.weight)',
+  bound:
+    'each share within 2 pp of its percent, decided by a sequential test (anytime-valid confidence sequences, harness/stats) ' +
+    'at 99% confidence for the requirement (4 splits at 99.75% each), at most 50,000 requests per split; on keep-alive ' +
+    'connections every connection sees every revision',
+  mutants: ['canary-skew', 'split-per-connection'],
+  timeoutMs: 600_000,
+}, async (ctx) => {
   const { log, settings } = ctx;
   const svc = await serviceWithRevisions(ctx, 'traffic-split', 3);
   const [a, b, c] = svc.revisions as [string, string, string];
@@ -40,4 +54,4 @@ requirement('SERVING.TRAFFIC.SPLIT', async (ctx) => {
   if (failed.length > 0) ctx.fail(failed.map((o) => o.reason).join('; '));
   const open = outcomes.filter((o) => o.verdict === 'inconclusive');
   if (open.length > 0) ctx.inconclusive(open.map((o) => o.reason).join('; '));
-}, 600_000);
+});

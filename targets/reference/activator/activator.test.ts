@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProbe } from '../../../fixtures/workloads/probe/main.ts';
 import { PODS, type InformerSet } from '../controller-runtime/controller.ts';
 import { reservePodNetwork, type PodNetwork } from '../kubelet/pod-network.ts';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { startQueueProxy } from '../queue-proxy/queue-proxy.ts';
 import { QUEUE_SERVING_PORT, type ActivatorStat, type AutoscalerLink } from '../serving/dataplane.ts';
 import { REVISIONS } from '../serving/resources.ts';
@@ -67,7 +67,7 @@ async function startEnv(mutants: string[] = []): Promise<Env> {
   const informers = new FakeInformerSet();
   const autoscaler = new FakeAutoscaler();
   const activator = await startActivator({
-    informers, host: network.allocate(), port: QUEUE_SERVING_PORT, autoscaler, defects: new Defects(mutants), log: () => undefined,
+    informers, host: network.allocate(), port: QUEUE_SERVING_PORT, autoscaler, mutants: new ActiveMutants(mutants), log: () => undefined,
     reportIntervalMs: 100,
   });
   cleanups.push(() => activator.stop());

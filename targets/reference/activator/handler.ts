@@ -1,6 +1,6 @@
 import type { Agent, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Lister } from '../controller-runtime/informer.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { QueueFullError } from '../queue-proxy/breaker.ts';
 import { DEFAULT_REVISION_TIMEOUT_SECONDS } from '../queue-proxy/config.ts';
 import { forward } from '../queue-proxy/forward.ts';
@@ -25,7 +25,7 @@ export interface HandlerDeps {
   throttlers: Throttlers;
   reporter: ConcurrencyReporter;
   autoscaler: AutoscalerLink;
-  defects: Defects;
+  mutants: ActiveMutants;
   /** Keep-alive connections to the queue-proxies. */
   agent: Agent;
   log: (line: string) => void;
@@ -79,7 +79,7 @@ export function activatorHandler(deps: HandlerDeps): (req: IncomingMessage, res:
 
     const done = deps.reporter.requestIn(id.namespace, id.name);
     const deadline = new AbortController();
-    const timeoutSeconds = deps.defects.has('ignores-timeout') ? DEFAULT_REVISION_TIMEOUT_SECONDS : revisionSettings(rev).timeoutSeconds;
+    const timeoutSeconds = deps.mutants.has('ignores-timeout') ? DEFAULT_REVISION_TIMEOUT_SECONDS : revisionSettings(rev).timeoutSeconds;
     const timer = setTimeout(() => deadline.abort(new RequestTimeout()), timeoutSeconds * 1000);
     const onClose = () => {
       if (!res.writableFinished) deadline.abort(new ClientGone());
@@ -87,7 +87,7 @@ export function activatorHandler(deps: HandlerDeps): (req: IncomingMessage, res:
     res.once('close', onClose);
     try {
       if (throttler.backends.length === 0) {
-        if (deps.defects.has('no-activator')) return reply(res, 503, `no ready pod for revision ${key} (mutant no-activator: requests are not held)`);
+        if (deps.mutants.has('no-activator')) return reply(res, 503, `no ready pod for revision ${key} (mutant no-activator: requests are not held)`);
         poke(id.namespace, id.name);
       }
       const headers = queueProxyHeaders(req);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { PODS, type Resource } from '../controller-runtime/controller.ts';
 import type { Informer } from '../controller-runtime/informer.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import type { AutoscalerLink } from '../serving/dataplane.ts';
 import { REVISIONS } from '../serving/resources.ts';
 import type { KRevision } from '../serving/types.ts';
@@ -22,7 +22,7 @@ export interface ActivatorOptions {
   host: string;
   port: number;
   autoscaler: AutoscalerLink;
-  defects: Defects;
+  mutants: ActiveMutants;
   log: (line: string) => void;
   /** How often stats go to the autoscaler (default 1000 ms, Knative's). */
   reportIntervalMs?: number;
@@ -48,13 +48,13 @@ export async function startActivator(opts: ActivatorOptions): Promise<Activator>
   // Kept-alive connections to the queue-proxies, for probes and requests alike.
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 1024 });
   const throttlers = new Throttlers(revisions, pods, {
-    ignoreContainerConcurrency: opts.defects.has('ignores-container-concurrency'), probe: opts.probe ?? httpPodProber(agent),
+    ignoreContainerConcurrency: opts.mutants.has('ignores-container-concurrency'), probe: opts.probe ?? httpPodProber(agent),
   });
   await Promise.all([revisions.start(), pods.start()]);
 
   const reporter = new ConcurrencyReporter((stat) => opts.autoscaler.report(stat));
   const server = createServer(
-    activatorHandler({ revisions, throttlers, reporter, autoscaler: opts.autoscaler, defects: opts.defects, agent, log: opts.log }),
+    activatorHandler({ revisions, throttlers, reporter, autoscaler: opts.autoscaler, mutants: opts.mutants, agent, log: opts.log }),
   );
   // Requests are bounded by their revision's timeout; idle connections from the gateway stay open.
   server.requestTimeout = 0;

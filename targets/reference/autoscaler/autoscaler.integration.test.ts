@@ -17,7 +17,7 @@ import { InformerSet } from '../controller-runtime/controller.ts';
 import { conditionOf } from '../controller-runtime/conditions.ts';
 import { installCrds } from '../crds/install.ts';
 import { KNATIVE_INTERNAL_CRDS } from '../crds/knative-internal.ts';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { DEPLOYMENTS } from '../serving/resources.ts';
 import { CONFIG_AUTOSCALER, parseAutoscalerConfig } from './config.ts';
 import { startAutoscaler, TICK_MS, type Autoscaler } from './controller.ts';
@@ -136,7 +136,7 @@ beforeAll(async () => {
   };
   deployments.on('add', record);
   deployments.on('update', record);
-  autoscaler = await startAutoscaler({ kubeconfig: controllers, informers, defects: new Defects([]), log, scrape });
+  autoscaler = await startAutoscaler({ kubeconfig: controllers, informers, mutants: new ActiveMutants([]), log, scrape });
 }, 120_000);
 
 afterAll(async () => {

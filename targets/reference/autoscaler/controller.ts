@@ -10,7 +10,7 @@ import type { KubeConfig, V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/c
 import { conditionOf, isTrue } from '../controller-runtime/conditions.ts';
 import { Controller, keyOf, PODS, splitKey, type InformerSet } from '../controller-runtime/controller.ts';
 import type { Informer } from '../controller-runtime/informer.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { PODAUTOSCALERS, SERVERLESSSERVICES, type ActivatorStat, type AutoscalerLink } from '../serving/dataplane.ts';
 import { CONFIGMAPS, DEPLOYMENTS, LABEL } from '../serving/resources.ts';
 import { decide, newDeciderState, type Decision, type DeciderState } from './algorithm.ts';
@@ -20,7 +20,7 @@ import { CONFIG_AUTOSCALER, ensureConfigAutoscaler, KPA_CLASS, parseAutoscalerCo
 import { decisionEvents, scaledToZeroEvent, type DecisionContext } from './decisions.ts';
 import { EventRecorder } from './events.ts';
 import { planKpa } from './kpa-scale.ts';
-import { earlyScaleDown, hasDefect, ignoringMinScale, slowScaleUp, type SlowScaleUp } from './mutants.ts';
+import { earlyScaleDown, ignoringMinScale, slowScaleUp, type SlowScaleUp } from './mutants.ts';
 import { MetricCollector } from './metrics.ts';
 import { paStatus } from './pa-status.ts';
 import { semanticEqual } from '../controller-runtime/equality.ts';
@@ -36,7 +36,7 @@ export interface AutoscalerOptions {
   /** The controllers' identity. */
   kubeconfig: KubeConfig;
   informers: InformerSet;
-  defects: Defects;
+  mutants: ActiveMutants;
   log: (line: string) => void;
   /** Scrapes a revision's ready pods; default: each pod's queue-proxy at http://<podIP>:9090/metrics. */
   scrape?: RevisionScraper;
@@ -66,7 +66,7 @@ interface PaState {
  * and resolves once they have listed and it reconciles.
  */
 export async function startAutoscaler(opts: AutoscalerOptions): Promise<Autoscaler> {
-  const { informers, defects, log } = opts;
+  const { informers, mutants, log } = opts;
   await ensureConfigAutoscaler(opts.kubeconfig);
   const api = new AutoscalerApi(opts.kubeconfig);
   const events = new EventRecorder(opts.kubeconfig, log);
@@ -88,7 +88,7 @@ export async function startAutoscaler(opts: AutoscalerOptions): Promise<Autoscal
     const scaling = resolveScaling({
       annotations: pa.metadata?.annotations, containerConcurrency: Number(pa.spec?.containerConcurrency ?? 0), reachability: pa.spec?.reachability,
     }, config);
-    return hasDefect(defects, 'ignores-min-scale') ? ignoringMinScale(scaling) : scaling;
+    return mutants.has('ignores-min-scale') ? ignoringMinScale(scaling) : scaling;
   };
   const readyPods = (pa: PodAutoscaler): V1Pod[] => pods.list(pa.metadata?.namespace).filter((p) =>
     p.metadata?.labels?.[LABEL.revision] === revisionOf(pa) && !p.metadata?.deletionTimestamp && isTrue(p.status?.conditions as never, 'Ready'));
@@ -107,9 +107,9 @@ export async function startAutoscaler(opts: AutoscalerOptions): Promise<Autoscal
   const decideNow = (key: string, scaling: RevisionScaling, ready: number, nowMs: number) => {
     const s = stateOf(key, scaling, ready, nowMs);
     const observed = collector.observed(key, scaling.metric, nowMs, scaling.targetBurstCapacity !== -1);
-    const [spec, seen] = hasDefect(defects, 'scales-down-early') ? earlyScaleDown(scaling, observed) : [scaling, observed];
+    const [spec, seen] = mutants.has('scales-down-early') ? earlyScaleDown(scaling, observed) : [scaling, observed];
     const d = decide(s.decider, spec, ready, seen, nowMs);
-    if (hasDefect(defects, 'slow-scale-up')) s.slowUp = slowScaleUp(s.slowUp, d, ready, scaling.stableWindowMs, nowMs);
+    if (mutants.has('slow-scale-up')) s.slowUp = slowScaleUp(s.slowUp, d, ready, scaling.stableWindowMs, nowMs);
     s.decision = d;
     if (d.valid) s.status = { desired: d.desired, excessBurstCapacity: d.excessBurstCapacity };
   };
@@ -150,8 +150,8 @@ export async function startAutoscaler(opts: AutoscalerOptions): Promise<Autoscal
       proxySinceMs: activatorInPathSince(sks, timeMs),
       replicas: deployment ? replicas : undefined,
       readyPods: ready.length,
-      neverScalesToZero: defects.has('never-scales-to-zero'),
-      ignoresMaxScale: defects.has('ignores-max-scale'),
+      neverScalesToZero: mutants.has('never-scales-to-zero'),
+      ignoresMaxScale: mutants.has('ignores-max-scale'),
     });
 
     const about = { ...pa, apiVersion: PODAUTOSCALERS.apiVersion, kind: PODAUTOSCALERS.kind };

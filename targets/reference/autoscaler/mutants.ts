@@ -1,20 +1,14 @@
 /**
- * The autoscaler's defects for mutants (`--mutant NAME`), each a small pure change of one decision, gated
- * by the caller on `defects.has(NAME)`. never-scales-to-zero and ignores-max-scale live in kpa-scale.ts.
+ * The autoscaler's mutants (`--mutant NAME`), each a small pure change of one decision, gated by the caller on
+ * `mutants.has(NAME)`. never-scales-to-zero and ignores-max-scale live in kpa-scale.ts.
  *
  * - `ignores-min-scale`: autoscaling.knative.dev/min-scale (and config min-scale) is not applied.
  * - `slow-scale-up`: scale-up is capped at one pod more per stable window.
  * - `scales-down-early`: no stable-window delay: the decider's stable window is the panic window, so a
  *   drop in load scales down (and ends a panic) as soon as the panic window sees it.
  */
-import type { Defects, MutantName } from '../mutants/catalog.ts';
 import type { Decision, Observed } from './algorithm.ts';
 import type { RevisionScaling } from './scaling.ts';
-
-/** `defects.has` for the autoscaler's own mutants by name (false while the catalog does not list one). */
-export function hasDefect(defects: Defects, name: 'ignores-min-scale' | 'slow-scale-up' | 'scales-down-early'): boolean {
-  return defects.has(name as string as MutantName);
-}
 
 export function ignoringMinScale(scaling: RevisionScaling): RevisionScaling {
   return { ...scaling, minScale: 0 };

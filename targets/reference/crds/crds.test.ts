@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_CRDS } from './catalog.ts';
+import { REFERENCE_CRDS } from './reference-crds.ts';
 import type { JSONSchemaProps } from './schema.ts';
 
 /** The parts of apiextensions' structural-schema rules that data written by hand can break. */

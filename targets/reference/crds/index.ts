@@ -1,3 +1,3 @@
 export { installCrds, type InstallOptions } from './install.ts';
-export { REFERENCE_CRDS } from './catalog.ts';
+export { REFERENCE_CRDS } from './reference-crds.ts';
 export type { CustomResourceDefinition, JSONSchemaProps } from './schema.ts';

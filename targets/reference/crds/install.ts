@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { REFERENCE_CRDS } from './catalog.ts';
+import { REFERENCE_CRDS } from './reference-crds.ts';
 import { serverSideApply } from './kube-http.ts';
 import { PART_OF_LABEL, type CustomResourceDefinition } from './schema.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { ConfigFiles } from './config-files.ts';
 import { buildGatewayConfig } from './envoy-resources.ts';
 import { pod, route, sks } from './testing/objects.ts';
@@ -23,7 +23,7 @@ const snapshot = {
   pods: [pod('demo', 'hello-00001', '127.30.1.1')],
   serverlessServices: [sks('demo', 'hello-00001', 'Serve')],
 };
-const config = () => buildGatewayConfig(snapshot, { activator: { host: '127.30.0.2', port: 8081 }, podPort: 8012, defects: new Defects([]) });
+const config = () => buildGatewayConfig(snapshot, { activator: { host: '127.30.0.2', port: 8081 }, podPort: 8012, mutants: new ActiveMutants([]) });
 
 describe('ConfigFiles', () => {
   it('writes a discovery response whose version is a hash of its resources', () => {
@@ -43,7 +43,7 @@ describe('ConfigFiles', () => {
     expect(f.writeRoutes([config().routeConfiguration])).toBeDefined();
     expect(f.writeRoutes([config().routeConfiguration])).toBeUndefined();
     expect(statSync(f.cdsPath).ino).toBe(inode);
-    const changed = buildGatewayConfig({ ...snapshot, pods: [] }, { activator: { host: '127.30.0.2', port: 8081 }, podPort: 8012, defects: new Defects([]) });
+    const changed = buildGatewayConfig({ ...snapshot, pods: [] }, { activator: { host: '127.30.0.2', port: 8081 }, podPort: 8012, mutants: new ActiveMutants([]) });
     const second = f.writeClusters(changed.clusters);
     expect(second).toBeDefined();
     expect(second).not.toBe(first);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../../../lib/errors.ts';
+import { Resync } from '../../../lib/resync.ts';
 import type { ConfigFiles } from './config-files.ts';
 import type { EnvoyAdmin } from './envoy-admin.ts';
 import { buildGatewayConfig, type GatewayConfigOptions } from './envoy-resources.ts';
@@ -23,7 +24,8 @@ const APPLY_TIMEOUT_MS = 5000;
 
 /**
  * Keeps Envoy's files level-triggered on the inputs: any change schedules one rebuild of the whole
- * configuration after `debounceMs`; changed files are written make-before-break (clusters first, then
+ * configuration after `debounceMs` (lib/resync.ts: rebuilds never overlap; a change during one schedules
+ * another); changed files are written make-before-break (clusters first, then
  * routes, then the removal of clusters no route needs any more), each step waiting until Envoy took it,
  * so no request meets a route to a cluster that is not there. The mesh's routes (VirtualServices on the
  * gateway) are merged in on each rebuild (served-config.ts); a change of them schedules one too.
@@ -32,9 +34,8 @@ export class ConfigSync {
   private readonly o: ConfigSyncOptions;
   private admin: EnvoyAdmin | undefined;
   private clusters: { name: string }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private dirty = false;
+  /** Held until start(): changes before it are applied at once when Envoy is up. */
+  private readonly resync: Resync;
   private stopped = false;
   private rejected = 0;
   /** Whether Envoy took the route configuration last written. */
@@ -48,7 +49,10 @@ export class ConfigSync {
 
   constructor(o: ConfigSyncOptions) {
     this.o = o;
-    const schedule = () => this.schedule();
+    this.resync = new Resync(() => this.apply(), {
+      debounceMs: o.debounceMs, held: true, onError: (e) => o.log(`gateway configuration: ${describeError(e)}`),
+    });
+    const schedule = () => this.resync.schedule();
     for (const source of [o.inputs.routes, o.inputs.pods, o.inputs.serverlessServices]) {
       for (const event of ['add', 'update', 'delete'] as const) source.on(event, schedule);
     }
@@ -68,17 +72,18 @@ export class ConfigSync {
   start(admin: EnvoyAdmin): void {
     this.admin = admin;
     this.serve(this.pending);
-    if (this.dirty) this.kick();
+    this.resync.release();
   }
 
+  /** Cancels a scheduled rebuild; one under way gives up waiting for Envoy. */
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    void this.resync.stop();
   }
 
   /** True once Envoy serves every host of the Route as its status says now (Knative's IngressReady). */
   programmed(route: KRoute): boolean {
-    const want = hostRoutes([route], this.o.config.defects);
+    const want = hostRoutes([route], this.o.config.mutants);
     return want.length > 0 && want.every((h) => this.served.get(h.host) === JSON.stringify(h));
   }
 
@@ -89,27 +94,15 @@ export class ConfigSync {
 
   /** Resolves once the inputs' current state is written and accepted by Envoy. */
   async synced(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.dirty || this.timer || this.running) {
-      if (Date.now() > deadline) throw new Error(`gateway configuration not applied within ${timeoutMs} ms`);
-      await (this.running ?? sleep(10));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`gateway configuration not applied within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.resync.settled(), late]);
+    } finally {
+      clearTimeout(timer);
     }
-  }
-
-  private schedule(): void {
-    this.dirty = true;
-    if (this.stopped || !this.admin || this.timer) return;
-    this.timer = setTimeout(() => this.kick(), this.o.debounceMs);
-  }
-
-  private kick(): void {
-    this.timer = undefined;
-    this.running ??= (async () => {
-      while (this.dirty && !this.stopped) {
-        this.dirty = false;
-        await this.apply().catch((e: unknown) => this.o.log(`gateway configuration: ${describeError(e)}`));
-      }
-    })().finally(() => (this.running = undefined));
   }
 
   private build() {
@@ -145,7 +138,7 @@ export class ConfigSync {
    * rebuilds a host's routes break-before-make).
    */
   private async withdrawChangedHosts(next: ServedRouteConfiguration, hosts: readonly HostRoute[]): Promise<void> {
-    const windowMs = this.o.config.defects.value('drops-on-reconfigure');
+    const windowMs = this.o.config.mutants.value('drops-on-reconfigure');
     if (windowMs === undefined || !this.admin) return;
     const changed = new Set(hosts.filter((h) => this.served.has(h.host) && this.served.get(h.host) !== JSON.stringify(h)).map((h) => h.host));
     if (changed.size === 0) return;

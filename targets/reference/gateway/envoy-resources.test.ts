@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { ACTIVATOR_HEADERS } from '../serving/dataplane.ts';
 import { buildGatewayConfig, FORWARDED_FOR, type GatewayConfig, type GatewayConfigOptions } from './envoy-resources.ts';
 import type { GatewaySnapshot } from './inputs.ts';
 import { pod, route, sks } from './testing/objects.ts';
 
 const activator = { host: '127.30.0.2', port: 8081 };
-const opts = (mutants: string[] = []): GatewayConfigOptions => ({ activator, podPort: 8012, defects: new Defects(mutants) });
+const opts = (mutants: string[] = []): GatewayConfigOptions => ({ activator, podPort: 8012, mutants: new ActiveMutants(mutants) });
 
 function vhost(config: GatewayConfig, host: string) {
   return config.routeConfiguration.virtual_hosts.find((v) => v.name === host);

@@ -1,4 +1,4 @@
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { ACTIVATOR_HEADERS } from '../serving/dataplane.ts';
 import { revisionBackends, revisionKey, revisionsWithSks, type Backend } from './backends.ts';
 import type { GatewaySnapshot } from './inputs.ts';
@@ -87,7 +87,7 @@ export interface GatewayConfigOptions {
   activator: { host: string; port: number };
   /** The port revision pods serve on: the queue-proxy's, QUEUE_SERVING_PORT in the reference. */
   podPort: number;
-  defects: Pick<Defects, 'has' | 'value'>;
+  mutants: Pick<ActiveMutants, 'has' | 'value'>;
 }
 
 /**
@@ -97,7 +97,7 @@ export interface GatewayConfigOptions {
  * order give the same output.
  */
 export function buildGatewayConfig(snapshot: GatewaySnapshot, opts: GatewayConfigOptions): GatewayConfig {
-  const hosts = hostRoutes(snapshot.routes, opts.defects);
+  const hosts = hostRoutes(snapshot.routes, opts.mutants);
   const backendOf = revisionBackends(snapshot.pods, snapshot.serverlessServices);
   const revisions = new Map<string, { namespace: string; revision: string }>();
   for (const r of [...hosts.flatMap((h) => h.targets.map((t) => ({ namespace: h.namespace, revision: t.revision }))), ...revisionsWithSks(snapshot.serverlessServices)]) {
@@ -111,9 +111,9 @@ export function buildGatewayConfig(snapshot: GatewaySnapshot, opts: GatewayConfi
     routeConfiguration: {
       '@type': TYPE.routeConfiguration,
       name: ROUTE_CONFIG_NAME,
-      virtual_hosts: hosts.map((h) => stripsForwarded(virtualHost(h, opts.defects.has('split-per-connection')), opts.defects)),
+      virtual_hosts: hosts.map((h) => stripsForwarded(virtualHost(h, opts.mutants.has('split-per-connection')), opts.mutants)),
       // Evaluated after the virtual hosts' removals (the most specific level first): none under strips-forwarded-headers.
-      ...(opts.defects.has('strips-forwarded-headers') ? {} : { request_headers_to_add: [FORWARDED_FOR] }),
+      ...(opts.mutants.has('strips-forwarded-headers') ? {} : { request_headers_to_add: [FORWARDED_FOR] }),
     },
     hosts,
   };
@@ -167,8 +167,8 @@ function virtualHost(h: HostRoute, perConnection: boolean): EnvoyVirtualHost {
 }
 
 /** The strips-forwarded-headers mutant: the proxy headers the runtime contract asks for never reach the pods. */
-function stripsForwarded(vh: EnvoyVirtualHost, defects: GatewayConfigOptions['defects']): EnvoyVirtualHost {
-  return defects.has('strips-forwarded-headers') ? { ...vh, request_headers_to_remove: ['forwarded', 'x-forwarded-for', 'x-forwarded-proto'] } : vh;
+function stripsForwarded(vh: EnvoyVirtualHost, mutants: GatewayConfigOptions['mutants']): EnvoyVirtualHost {
+  return mutants.has('strips-forwarded-headers') ? { ...vh, request_headers_to_remove: ['forwarded', 'x-forwarded-for', 'x-forwarded-proto'] } : vh;
 }
 
 function revisionHeaders(namespace: string, revision: string): HeaderToAdd[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reservePodNetwork, type PodNetwork } from '../kubelet/pod-network.ts';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { ACTIVATOR_HEADERS, QUEUE_SERVING_PORT } from '../serving/dataplane.ts';
 import type { KRoute } from '../serving/types.ts';
 import { accepts } from './envoy-admin.ts';
@@ -94,7 +94,7 @@ beforeAll(async () => {
   serverlessServices.set([sks('demo', 'hello-00001', 'Serve'), sks('demo', 'hello-00002', 'Serve'), sks('demo', 'hello-00003', 'Proxy')]);
   gateway = await startGateway({
     inputs: { routes, pods, serverlessServices }, address: ip.gateway, port: 8080, activator: { host: ip.activator, port: 8081 },
-    logDir: dir, configDir: join(dir, 'config'), defects: new Defects([]), log: (l) => logs.push(l),
+    logDir: dir, configDir: join(dir, 'config'), mutants: new ActiveMutants([]), log: (l) => logs.push(l),
   });
 }, 30_000);
 

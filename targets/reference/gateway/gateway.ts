@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireBinaries } from '../../../lib/tools/resolve.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { startProcess, type ManagedProcess } from '../../../lib/process/spawn.ts';
 import { QUEUE_SERVING_PORT } from '../serving/dataplane.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -24,7 +24,7 @@ export interface GatewayOptions {
   activator: { host: string; port: number };
   /** Envoy's output goes to `<logDir>/envoy.log`. */
   logDir: string;
-  defects: Pick<Defects, 'has' | 'value'>;
+  mutants: Pick<ActiveMutants, 'has' | 'value'>;
   log: (line: string) => void;
   /** The port revision pods serve on (default QUEUE_SERVING_PORT, the queue-proxy's). */
   podPort?: number;
@@ -65,13 +65,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const files = new ConfigFiles(dir);
   const sync = new ConfigSync({
     inputs: opts.inputs, files, log: opts.log, debounceMs: opts.debounceMs ?? 75, ...(opts.meshRoutes ? { meshRoutes: opts.meshRoutes } : {}),
-    config: { activator: opts.activator, podPort: opts.podPort ?? QUEUE_SERVING_PORT, defects: opts.defects },
+    config: { activator: opts.activator, podPort: opts.podPort ?? QUEUE_SERVING_PORT, mutants: opts.mutants },
   });
   sync.writeInitial();
   const bootstrapPath = join(dir, 'bootstrap.json');
   writeFileSync(bootstrapPath, JSON.stringify(bootstrap({
     address: opts.address, port: opts.port, cdsPath: files.cdsPath, cdsDir: files.cdsDir, rdsPath: files.rdsPath, rdsDir: files.rdsDir,
-    splitPerConnection: opts.defects.has('split-per-connection'),
+    splitPerConnection: opts.mutants.has('split-per-connection'),
   }), null, 1));
   const adminPath = join(dir, 'admin-address');
   const logFile = join(opts.logDir, 'envoy.log');

@@ -13,7 +13,7 @@ import { gatewayFiles } from '../mesh/layout.ts';
 import { spiffeId, type MeshSnapshot } from '../mesh/snapshot.ts';
 import { ingressGatewayRoutes, type GatewayMutants, type IngressGatewayWorkload } from '../mesh/xds/gateway.ts';
 import { destinationRule, gateway as istioGateway, pod as meshPod, service, snapshot, virtualService } from '../mesh/xds/testing/outbound-fixtures.ts';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { QUEUE_SERVING_PORT } from '../serving/dataplane.ts';
 import type { KRoute } from '../serving/types.ts';
 import { startGateway, type Gateway } from './gateway.ts';
@@ -107,7 +107,7 @@ beforeAll(async () => {
   await publish();
   gateway = await startGateway({
     inputs: { routes, pods, serverlessServices }, address: network.infraAddress(1), port: 8080, activator: { host: network.infraAddress(2), port: 8081 },
-    logDir: dir, configDir: join(dir, 'config'), defects: new Defects([]), log: (l) => logs.push(l), meshRoutes: channel,
+    logDir: dir, configDir: join(dir, 'config'), mutants: new ActiveMutants([]), log: (l) => logs.push(l), meshRoutes: channel,
   });
 }, 30_000);
 

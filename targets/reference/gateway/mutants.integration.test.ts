@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reservePodNetwork, type PodNetwork } from '../kubelet/pod-network.ts';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { QUEUE_SERVING_PORT } from '../serving/dataplane.ts';
 import type { KRoute } from '../serving/types.ts';
 import { startGateway, type Gateway } from './gateway.ts';
@@ -65,7 +65,7 @@ beforeAll(async () => {
   serverlessServices.set([sks('demo', 'hello-00001', 'Serve'), sks('demo', 'hello-00002', 'Serve')]);
   gateway = await startGateway({
     inputs: { routes, pods, serverlessServices }, address: a(1), port: 8080, activator: { host: a(2), port: 8081 },
-    logDir: dir, configDir: join(dir, 'config'), defects: new Defects(['split-per-connection', `drops-on-reconfigure=${WINDOW_MS}`, 'strips-forwarded-headers']), log: () => undefined,
+    logDir: dir, configDir: join(dir, 'config'), mutants: new ActiveMutants(['split-per-connection', `drops-on-reconfigure=${WINDOW_MS}`, 'strips-forwarded-headers']), log: () => undefined,
   });
 }, 30_000);
 

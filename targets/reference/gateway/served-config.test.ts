@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Defects } from '../mutants/catalog.ts';
+import { ActiveMutants } from '../mutants/active.ts';
 import { buildGatewayConfig } from './envoy-resources.ts';
 import { MeshRoutesChannel, NO_MESH_ROUTES, type MeshRoutes } from './mesh-routes.ts';
 import { servedConfig } from './served-config.ts';
@@ -7,7 +7,7 @@ import { pod, route, sks } from './testing/objects.ts';
 
 const knative = buildGatewayConfig(
   { routes: [route('hello', 'demo', [{ revisionName: 'hello-00001', percent: 100 }])], pods: [pod('demo', 'hello-00001', '127.30.1.1')], serverlessServices: [sks('demo', 'hello-00001', 'Serve')] },
-  { activator: { host: '127.30.0.2', port: 8081 }, podPort: 8012, defects: new Defects([]) },
+  { activator: { host: '127.30.0.2', port: 8081 }, podPort: 8012, mutants: new ActiveMutants([]) },
 );
 const meshHost = (name: string, domains: string[], from = ['demo/app']) => ({ virtualHost: { name, domains, routes: [{ match: { prefix: '/' }, route: { cluster: 'outbound|80||app.demo.svc.cluster.local' } }] }, from });
 const mesh: MeshRoutes = {

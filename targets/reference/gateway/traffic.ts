@@ -1,4 +1,4 @@
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import type { KRoute, TrafficTarget } from '../serving/types.ts';
 
 export interface Target {
@@ -21,9 +21,9 @@ type StatusTarget = TrafficTarget & { url?: string };
  * host. Routes are taken in namespace/name order and a host is served by the first that claims it (Envoy
  * refuses a route configuration in which two virtual hosts share a domain).
  */
-export function hostRoutes(routes: readonly KRoute[], defects: Pick<Defects, 'has' | 'value'>): HostRoute[] {
-  const skew = defects.value('canary-skew');
-  const tagToLatest = defects.has('tag-routes-to-latest');
+export function hostRoutes(routes: readonly KRoute[], mutants: Pick<ActiveMutants, 'has' | 'value'>): HostRoute[] {
+  const skew = mutants.value('canary-skew');
+  const tagToLatest = mutants.has('tag-routes-to-latest');
   const claimed = new Set<string>();
   const out: HostRoute[] = [];
   const claim = (h: HostRoute) => {

@@ -36,9 +36,9 @@ export interface ContainerRunnerOptions {
   /** App containers of such a pod wait with reason `PodInitializing` rather than `ContainerCreating`. */
   podHasInitContainers: boolean;
   restartPolicy: RestartPolicy;
-  /** The catalog's program for the image, or undefined when the image is not in the catalog. */
+  /** The image map's program for the image, or undefined when the image is not in the map. */
   workload: Workload | undefined;
-  catalogFile: string;
+  imagesFile: string;
   podIP: string;
   hostIP: string;
   /** Where the program listens and is probed, when not the pod IP; and what the pod's network adds to its env. */
@@ -69,11 +69,11 @@ export interface ContainerRunner {
 
 export const BACKOFF = { initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000 };
 
-/** Where Node programs of the catalog keep Node's compile cache: the per-user cache, shared by every reference. */
+/** Where Node programs of the image map keep Node's compile cache: the per-user cache, shared by every reference. */
 export const NODE_COMPILE_CACHE_DIR = join(cacheRoot(), 'node-compile-cache');
 
 /**
- * A Node program of the catalog (`{node}`) runs with Node's compile cache (`NODE_COMPILE_CACHE`, unless its
+ * A Node program of the image map (`{node}`) runs with Node's compile cache (`NODE_COMPILE_CACHE`, unless its
  * `env` names one): the stand-in for an image that ships its code compiled. Without it every container start
  * strips its TypeScript again, which loads the TypeScript stripper: ~40 ms of CPU per process.
  */
@@ -171,7 +171,7 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
     try {
       appendFileSync(logFile, `--- ${startedAt} gauntlet kubelet: starting ${JSON.stringify([program, ...args])}\n`);
       p = (o.startProcess ?? startProcess)(`${meta.namespace}/${meta.name}/${container.name}`, program, {
-        args, env: withCompileCache(program, env.env), cwd: dirname(o.catalogFile), logFile, parentDeathSignal: 'KILL',
+        args, env: withCompileCache(program, env.env), cwd: dirname(o.imagesFile), logFile, parentDeathSignal: 'KILL',
       });
     } catch (e) {
       const message = `could not start ${program}: ${(e as Error).message}`;
@@ -221,7 +221,7 @@ export function createContainerRunner(o: ContainerRunnerOptions): ContainerRunne
     }),
     start() {
       if (o.workload) return launch();
-      const message = `image "${container.image}" is not in the reference's workload catalog ${o.catalogFile}: add an entry that maps its repository to a local program`;
+      const message = `image "${container.image}" is not in the reference's image map ${o.imagesFile}: add an entry that maps its repository to a local program`;
       state = { waiting: { reason: 'ErrImagePull', message } };
       event({ type: 'Warning', reason: 'Failed', message: `Failed to pull image "${container.image}": ${message}` });
       changed();

@@ -10,7 +10,7 @@ import { startKubelet, type Kubelet } from './kubelet.ts';
 import { reservePodNetwork, type PodNetwork } from './pod-network.ts';
 import { PROBE_PERIOD_ANNOTATION } from './probes.ts';
 import { startScheduler, type Scheduler } from './scheduler.ts';
-import { loadWorkloadCatalog } from './workloads.ts';
+import { loadWorkloadImages } from './workloads.ts';
 
 const WAIT_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-kubelet-'));
@@ -97,7 +97,7 @@ beforeAll(async () => {
   scheduler = await startScheduler({ controllersKubeconfig: cp.kubeconfigs.controllers, nodeName: NODE_NAME, log });
   kubelet = await startKubelet({
     nodeKubeconfig: cp.kubeconfigs.node, controllersKubeconfig: cp.kubeconfigs.controllers, nodeName: NODE_NAME,
-    network, logDir: dir, workloads: loadWorkloadCatalog(), log,
+    network, logDir: dir, images: loadWorkloadImages(), log,
   });
   kc = new KubeConfig();
   kc.loadFromFile(cp.kubeconfigs.admin);
@@ -210,7 +210,7 @@ describe('process kubelet with a real control plane', () => {
     expect(body.pod).toBe(replacement.metadata?.name);
   }, 40_000);
 
-  it('reports ErrImagePull for an image not in the catalog', async () => {
+  it('reports ErrImagePull for an image not in the image map', async () => {
     await core.createNamespacedPod({ namespace: ns, body: { metadata: { name: 'missing' }, spec: { containers: [{ name: 'c', image: 'nope/missing' }] } } });
     const pod = await watchUntil<V1Pod, V1Pod>('ErrImagePull', podsPath, { fieldSelector: 'metadata.name=missing' }, (pods) => {
       const p = pods.get('missing');
@@ -219,7 +219,7 @@ describe('process kubelet with a real control plane', () => {
     expect(pod.status?.phase).toBe('Pending');
     const message = pod.status?.containerStatuses?.[0]?.state?.waiting?.message ?? '';
     expect(message).toContain('nope/missing');
-    expect(message).toContain(loadWorkloadCatalog().file);
+    expect(message).toContain(loadWorkloadImages().file);
     await watchUntil<CoreV1Event, true>('the Failed event', `/api/v1/namespaces/${ns}/events`, {}, (events) =>
       [...events.values()].some((e) => e.involvedObject.name === 'missing' && e.reason === 'Failed' && e.type === 'Warning') ? true : undefined);
   }, 40_000);

@@ -12,7 +12,7 @@ import { registerNode } from './node-registration.ts';
 import type { PodNetwork } from './pod-network.ts';
 import { podGraceMs, startPodRunner, type PodRunner } from './pod-runner.ts';
 import { createStatusWriter } from './status-writer.ts';
-import type { WorkloadCatalog } from './workloads.ts';
+import type { WorkloadImages } from './workloads.ts';
 
 /**
  * The reference's process kubelet: runs the pods bound to its node as OS processes, each pod on its own
@@ -31,7 +31,8 @@ export interface KubeletOptions {
   nodeName: string;
   network: PodNetwork;
   logDir: string;
-  workloads: WorkloadCatalog;
+  /** Which program runs for each container image (`loadWorkloadImages()`: fixtures/workloads/images.yaml). */
+  images: WorkloadImages;
   log?: (message: string) => void;
   /** Wait this long before starting each pod's containers (the `slow-cold-start` mutant); default 0. */
   podStartDelayMs?: number;
@@ -94,7 +95,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     const hostNetwork = pod.spec?.hostNetwork === true;
     const ip = hostNetwork ? NODE_ADDRESS : opts.network.allocate();
     const runner = startPodRunner({
-      pod, podIP: ip, hostIP: NODE_ADDRESS, catalog: opts.workloads, logDir: opts.logDir, events, status,
+      pod, podIP: ip, hostIP: NODE_ADDRESS, images: opts.images, logDir: opts.logDir, events, status,
       ...(opts.podStartDelayMs ? { startDelayMs: opts.podStartDelayMs } : {}),
       ...(opts.meshSidecarEnv ? { meshSidecarEnv: opts.meshSidecarEnv } : {}),
       ...(warm && pod.metadata?.annotations?.[WARM_RUNTIME_ANNOTATION] !== 'false' ? { startProcess: warm.start } : {}),

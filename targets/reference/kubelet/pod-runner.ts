@@ -6,7 +6,7 @@ import { buildPodStatus, createConditionClock, timeString } from './pod-status.t
 import { PROBE_PERIOD_ANNOTATION } from './probes.ts';
 import type { PodRef, StatusWriter } from './status-writer.ts';
 import { podNetworkFor, type PodNetworking } from './pod-networking.ts';
-import type { WorkloadCatalog } from './workloads.ts';
+import type { WorkloadImages } from './workloads.ts';
 import type { ProcessStarter } from '../../../lib/process/spawn.ts';
 
 /**
@@ -19,7 +19,7 @@ export interface PodRunnerOptions {
   pod: V1Pod;
   podIP: string;
   hostIP: string;
-  catalog: WorkloadCatalog;
+  images: WorkloadImages;
   logDir: string;
   events: EventRecorder;
   status: StatusWriter;
@@ -76,19 +76,19 @@ export function startPodRunner(o: PodRunnerOptions): PodRunner {
     }));
   };
 
-  const networking: PodNetworking = podNetworkFor(o.pod, o.podIP, o.catalog, o.meshSidecarEnv ?? {});
+  const networking: PodNetworking = podNetworkFor(o.pod, o.podIP, o.images, o.meshSidecarEnv ?? {});
   const runnerOf = (init: boolean) => (container: NonNullable<V1Pod['spec']>['containers'][number]): ContainerRunner => {
     const kind: ContainerKind = !init ? 'app' : container.restartPolicy === 'Always' ? 'sidecar' : 'init';
-    const workload = o.catalog.find(container.image ?? '');
+    const workload = o.images.find(container.image ?? '');
     if (workload && container.command?.length) {
       o.events.record({ kind: 'Pod', metadata: meta }, {
         type: 'Normal', reason: 'CommandIgnored', fieldPath: containerFieldPath(container.name, init),
-        message: `The reference kubelet runs the workload catalog's program for ${workload.image} (${o.catalog.file}); ` +
+        message: `The reference kubelet runs the image map's program for ${workload.image} (${o.images.file}); ` +
           `command ${JSON.stringify(container.command)} is ignored, args are appended`,
       });
     }
     return createContainerRunner({
-      pod: o.pod, container, kind, podHasInitContainers: (o.pod.spec?.initContainers ?? []).length > 0, restartPolicy, workload, catalogFile: o.catalog.file, podIP: o.podIP, hostIP: o.hostIP,
+      pod: o.pod, container, kind, podHasInitContainers: (o.pod.spec?.initContainers ?? []).length > 0, restartPolicy, workload, imagesFile: o.images.file, podIP: o.podIP, hostIP: o.hostIP,
       logDir: o.logDir, graceMs, ...(networking.meshed ? { network: networking.of(container) } : {}), probePeriodMs: probePeriodMs(o.pod), events: o.events, onChange: sync,
       ...(o.startProcess ? { startProcess: o.startProcess } : {}),
     });

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG_FILE, WorkloadCatalogError, loadWorkloadCatalog, parseWorkloadCatalog } from './workloads.ts';
+import { DEFAULT_IMAGES_FILE, WorkloadImagesError, loadWorkloadImages, parseWorkloadImages } from './workloads.ts';
 import { displayImage, parseImageReference } from './image-reference.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'gauntlet-catalog-'));
+const dir = mkdtempSync(join(tmpdir(), 'gauntlet-images-'));
 mkdirSync(join(dir, 'app'));
 writeFileSync(join(dir, 'app', 'main.js'), '');
-const file = join(dir, 'catalog.yaml');
+const file = join(dir, 'images.yaml');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const entry = (over: Record<string, unknown> = {}) => ({
@@ -18,12 +18,12 @@ const entry = (over: Record<string, unknown> = {}) => ({
   bindAddressEnv: 'HOST',
   ...over,
 });
-const parse = (doc: unknown) => parseWorkloadCatalog(JSON.stringify(doc), file);
+const parse = (doc: unknown) => parseWorkloadImages(JSON.stringify(doc), file);
 const problemOf = (doc: unknown): string => {
   try {
     parse(doc);
   } catch (e) {
-    expect(e).toBeInstanceOf(WorkloadCatalogError);
+    expect(e).toBeInstanceOf(WorkloadImagesError);
     return (e as Error).message;
   }
   throw new Error('no error');
@@ -57,18 +57,18 @@ describe('image references', () => {
   });
 });
 
-describe('workload catalog', () => {
+describe('the image map', () => {
   it('matches images by normalized repository, ignoring tags', () => {
-    const catalog = parse({ workloads: [entry()] });
+    const images = parse({ workloads: [entry()] });
     for (const image of ['gauntlet/app', 'gauntlet/app:0.1.0', 'docker.io/gauntlet/app:x', 'gauntlet/app@sha256:' + 'b'.repeat(64)]) {
-      expect(catalog.find(image)?.image).toBe('gauntlet/app');
+      expect(images.find(image)?.image).toBe('gauntlet/app');
     }
     for (const image of ['ghcr.io/gauntlet/app', 'gauntlet/app2', 'app', 'NOT VALID']) {
-      expect(catalog.find(image)).toBeUndefined();
+      expect(images.find(image)).toBeUndefined();
     }
   });
 
-  it('resolves {node} and relative paths against the catalog directory', () => {
+  it('resolves {node} and relative paths against the directory of the image map', () => {
     const [w] = parse({ workloads: [entry()] }).workloads;
     expect(w?.command).toEqual([process.execPath, join(dir, 'app', 'main.js'), '--flag']);
     expect(w?.imageID).toMatch(/^docker\.io\/gauntlet\/app@sha256:[0-9a-f]{64}$/);
@@ -99,14 +99,14 @@ describe('workload catalog', () => {
   });
 
   it('reports YAML syntax errors and unreadable files with the file name', () => {
-    expect(() => parseWorkloadCatalog('workloads: [', file)).toThrow(new RegExp(`${file}[\\s\\S]*not valid YAML`));
-    expect(() => loadWorkloadCatalog(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml[\s\S]*cannot be read/);
+    expect(() => parseWorkloadImages('workloads: [', file)).toThrow(new RegExp(`${file}[\\s\\S]*not valid YAML`));
+    expect(() => loadWorkloadImages(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml[\s\S]*cannot be read/);
   });
 
-  it('the project catalog is valid and runs the probe for gauntlet/probe', () => {
-    const catalog = loadWorkloadCatalog();
-    expect(catalog.file).toBe(DEFAULT_CATALOG_FILE);
-    const probe = catalog.find('gauntlet/probe:0.1.0');
+  it('the project image map is valid and runs the probe for gauntlet/probe', () => {
+    const images = loadWorkloadImages();
+    expect(images.file).toBe(DEFAULT_IMAGES_FILE);
+    const probe = images.find('gauntlet/probe:0.1.0');
     expect(probe?.bindAddressEnv).toBe('HOST');
     expect(probe?.command[0]).toBe(process.execPath);
     expect(probe?.command[1]).toMatch(/fixtures\/workloads\/probe\/main\.ts$/);

@@ -7,22 +7,22 @@ import { z } from 'zod';
 import { parseImageReference } from './image-reference.ts';
 
 /**
- * The catalog that maps container images to local programs: the process kubelet runs a container by
- * running the program its image names here. See `fixtures/workloads/catalog.yaml` for the format.
+ * The image map: which local program runs for a container image. The process kubelet runs a container by
+ * running the program its image names here. See `fixtures/workloads/images.yaml` for the format.
  *
- * Matching: a pod's image and the catalog's `image` are both normalized as Docker does (see
+ * Matching: a pod's image and the map's `image` are both normalized as Docker does (see
  * `image-reference.ts`) and match when their repositories are equal; the pod's tag or digest is ignored,
  * since there is one local program per repository. `gauntlet/probe`, `gauntlet/probe:0.1.0` and
  * `docker.io/gauntlet/probe:tag` all run the `gauntlet/probe` entry; `ghcr.io/gauntlet/probe` does not.
  *
  * Command: `{node}` stands for the Node binary that runs the reference (`process.execPath`); an argument
  * starting with `./` or `../`, and a program (first element) that contains a `/`, resolve against the
- * catalog file's directory; a bare program name is looked up on the container's PATH.
+ * image map file's directory; a bare program name is looked up on the container's PATH.
  */
-export const DEFAULT_CATALOG_FILE = fileURLToPath(new URL('../../../fixtures/workloads/catalog.yaml', import.meta.url));
+export const DEFAULT_IMAGES_FILE = fileURLToPath(new URL('../../../fixtures/workloads/images.yaml', import.meta.url));
 
 export interface Workload {
-  /** The repository as written in the catalog, e.g. `gauntlet/probe`. */
+  /** The repository as written in the image map, e.g. `gauntlet/probe`. */
   image: string;
   /** Normalized, e.g. `docker.io/gauntlet/probe`. */
   repository: string;
@@ -36,15 +36,15 @@ export interface Workload {
    * containers bind the pod's local address (see `podLocalAddress`).
    */
   meshSidecar?: boolean;
-  /** A stable stand-in for an image digest: `repository@sha256:` of the catalog entry. */
+  /** A stable stand-in for an image digest: `repository@sha256:` of the image map's entry. */
   imageID: string;
 }
 
-export interface WorkloadCatalog {
-  /** The catalog file, for messages that tell a user where to add an image. */
+export interface WorkloadImages {
+  /** The image map's file, for messages that tell a user where to add an image. */
   readonly file: string;
   readonly workloads: readonly Workload[];
-  /** The workload a container image runs, or undefined when the image is not in the catalog (or invalid). */
+  /** The workload a container image runs, or undefined when the image is not in the map (or invalid). */
   find(image: string): Workload | undefined;
 }
 
@@ -64,7 +64,7 @@ const entrySchema = z.strictObject({
   meshSidecar: z.boolean().optional(),
 });
 
-const catalogSchema = z.strictObject({ workloads: z.array(entrySchema) }).superRefine((c, ctx) => {
+const imagesSchema = z.strictObject({ workloads: z.array(entrySchema) }).superRefine((c, ctx) => {
   const seen = new Map<string, number>();
   c.workloads.forEach((w, i) => {
     const repo = parseImageReference(w.image)?.repository ?? w.image;
@@ -76,10 +76,10 @@ const catalogSchema = z.strictObject({ workloads: z.array(entrySchema) }).superR
   });
 });
 
-export class WorkloadCatalogError extends Error {
+export class WorkloadImagesError extends Error {
   readonly file: string;
   constructor(file: string, problems: string[]) {
-    super(`invalid workload catalog ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`invalid image map ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.file = file;
   }
 }
@@ -88,27 +88,27 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(top level)';
 }
 
-export function loadWorkloadCatalog(file: string = DEFAULT_CATALOG_FILE): WorkloadCatalog {
+export function loadWorkloadImages(file: string = DEFAULT_IMAGES_FILE): WorkloadImages {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new WorkloadCatalogError(file, [`cannot be read: ${(e as Error).message}`]);
+    throw new WorkloadImagesError(file, [`cannot be read: ${(e as Error).message}`]);
   }
-  return parseWorkloadCatalog(text, file);
+  return parseWorkloadImages(text, file);
 }
 
-/** Parses and checks catalog YAML; relative paths resolve against `file`'s directory. */
-export function parseWorkloadCatalog(text: string, file: string): WorkloadCatalog {
+/** Parses and checks image map YAML; relative paths resolve against `file`'s directory. */
+export function parseWorkloadImages(text: string, file: string): WorkloadImages {
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (e) {
-    throw new WorkloadCatalogError(file, [`is not valid YAML: ${(e as Error).message}`]);
+    throw new WorkloadImagesError(file, [`is not valid YAML: ${(e as Error).message}`]);
   }
-  const parsed = catalogSchema.safeParse(doc);
+  const parsed = imagesSchema.safeParse(doc);
   if (!parsed.success) {
-    throw new WorkloadCatalogError(file, parsed.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`));
+    throw new WorkloadImagesError(file, parsed.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`));
   }
   const base = dirname(resolve(file));
   const problems: string[] = [];
@@ -125,7 +125,7 @@ export function parseWorkloadCatalog(text: string, file: string): WorkloadCatalo
     const digest = createHash('sha256').update(JSON.stringify({ repository, command: entry.command })).digest('hex');
     return { ...entry, repository, command, imageID: `${repository}@sha256:${digest}` };
   });
-  if (problems.length > 0) throw new WorkloadCatalogError(file, problems);
+  if (problems.length > 0) throw new WorkloadImagesError(file, problems);
   const byRepository = new Map(workloads.map((w) => [w.repository, w]));
   return {
     file: resolve(file),

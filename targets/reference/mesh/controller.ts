@@ -7,16 +7,17 @@ import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
 import { describeError } from '../../../lib/errors.ts';
+import { Resync } from '../../../lib/resync.ts';
 import { PODS, type InformerSet, type Resource } from '../controller-runtime/controller.ts';
 import type { Informer } from '../controller-runtime/informer.ts';
 import { DiscoveryFile } from '../envoy/discovery-file.ts';
 import type { MeshRoutesSink } from '../gateway/mesh-routes.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { createMeshCa, type MeshCa } from './identity/ca.ts';
 import { CertificateRotator, DEFAULT_SECRET_TTL_MS } from './identity/rotation.ts';
 import { workloadCertTtl } from './identity/secret-ttl.ts';
 import { gatewayFiles, proxyFiles, type ProxyFiles } from './layout.ts';
-import { mutantsOf } from './mutants.ts';
+import { activeMeshMutants } from './mutants.ts';
 import { publishMeshCa } from './publish-ca.ts';
 import { buildMeshSnapshot } from './snapshot-from-api.ts';
 import type { MeshPod } from './snapshot.ts';
@@ -38,7 +39,7 @@ export interface MeshControlPlaneOptions {
   informers: InformerSet;
   /** Where each sidecar's files go (`layout.ts`); the kubelet tells the sidecars the same directory. */
   meshDir: string;
-  defects: Defects;
+  mutants: ActiveMutants;
   log: (line: string) => void;
   rootNamespace?: string;
   trustDomain?: string;
@@ -70,7 +71,8 @@ interface Proxy {
 /**
  * What istiod does for the reference: watches pods, services and Istio's resources, and keeps every meshed
  * pod's sidecar configuration (listeners, clusters, routes) and workload certificate in its files. Level-
- * triggered: any change schedules one pass over the whole mesh, which writes only the files that changed.
+ * triggered (lib/resync.ts): any change schedules one pass over the whole mesh, which writes only the files
+ * that changed; a pass that fails for a pod (or the gateway) schedules another.
  * A sidecar's bootstrap is written last, once its other files and certificate exist: the sidecar container
  * waits for it before it starts Envoy. With `ingressGateway`, each pass also publishes the ingress gateway's
  * routes for the VirtualServices bound to Gateways (xds/gateway.ts), after its certificate was issued.
@@ -80,7 +82,7 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
   const trustDomain = o.trustDomain ?? 'cluster.local';
   const ca = await createMeshCa({ trustDomain });
   await publishMeshCa(o.kubeconfig, ca);
-  const mutants = mutantsOf(o.defects);
+  const mutants = activeMeshMutants(o.mutants);
   const rotator = new CertificateRotator({
     ca,
     defaultLifetimeMs: o.defaultCertTtlMs ?? DEFAULT_SECRET_TTL_MS,
@@ -105,11 +107,6 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
   };
   // The gateway's certificate first: its SDS files exist before any cluster of its routes names them.
   const ingress = o.ingressGateway && { ...o.ingressGateway, files: await issueGatewayIdentity(rotator, o.meshDir, o.ingressGateway.workload) };
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let dirty = false;
-  let stopped = false;
-
   const ensureProxy = (pod: MeshPod, uid: string): Proxy => {
     const key = `${pod.namespace}/${pod.name}`;
     const known = proxies.get(key);
@@ -162,7 +159,7 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
         }
       } catch (e) {
         o.log(`sidecar configuration for ${key} failed: ${describeError(e)}`);
-        dirty = true;
+        resync.schedule();
       }
     }
     for (const key of [...proxies.keys()]) if (!meshed.has(key)) forget(key);
@@ -173,29 +170,13 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
         sink.publish(ingressGatewayRoutes(snapshot, workload, { files: ingress.files, mutants, warn: (m) => warnOnce(`${where}: ${m}`) }));
       } catch (e) {
         o.log(`${where}: configuration failed: ${describeError(e)}`);
-        dirty = true;
+        resync.schedule();
       }
     }
   };
 
-  const run = () => {
-    timer = undefined;
-    if (stopped) return;
-    if (running) {
-      dirty = true;
-      return;
-    }
-    dirty = false;
-    running = reconcile()
-      .catch((e: unknown) => o.log(`mesh reconcile failed: ${describeError(e)}`))
-      .finally(() => {
-        running = undefined;
-        if (dirty) schedule();
-      });
-  };
-  const schedule = () => {
-    if (!stopped && timer === undefined) timer = setTimeout(run, o.debounceMs ?? 10);
-  };
+  const resync = new Resync(reconcile, { debounceMs: o.debounceMs ?? 10, onError: (e) => o.log(`mesh reconcile failed: ${describeError(e)}`) });
+  const schedule = () => resync.schedule();
   for (const informer of [pods, services, pas, aps, vss, drs, gws] as Informer<KubernetesObject>[]) {
     for (const event of ['add', 'update', 'delete'] as const) informer.on(event, schedule);
   }
@@ -204,9 +185,7 @@ export async function startMeshControlPlane(o: MeshControlPlaneOptions): Promise
   return {
     ca,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await resync.stop();
       rotator.close();
     },
   };

@@ -1,7 +1,10 @@
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 
-/** The mesh's mutants (targets/reference/mutants/catalog.ts) as the flags of the code that carries each defect. */
-export interface MeshMutants {
+/**
+ * The active mutants that concern the mesh (mutants/offered.ts), as the flags its translation and its certificate
+ * rotation read: each flag is true when its mutant is active.
+ */
+export interface ActiveMeshMutants {
   strictAcceptsPlaintext: boolean;
   permissiveAsStrict: boolean;
   identityNotForwarded: boolean;
@@ -19,22 +22,22 @@ export interface MeshMutants {
   gatewayIgnoresVirtualServices: boolean;
 }
 
-export function mutantsOf(d: Defects): MeshMutants {
+export function activeMeshMutants(active: ActiveMutants): ActiveMeshMutants {
   return {
-    strictAcceptsPlaintext: d.has('strict-accepts-plaintext'),
-    permissiveAsStrict: d.has('permissive-as-strict'),
-    identityNotForwarded: d.has('identity-not-forwarded'),
-    foreignCaTrusted: d.has('foreign-ca-trusted'),
-    certsNeverRotate: d.has('certs-never-rotate'),
-    authzIgnored: d.has('authz-ignored'),
-    ignoresHeaderMatch: d.has('ignores-header-match'),
-    weightsSkewed: d.has('mesh-weights-skewed'),
-    faultRateHalved: d.has('fault-rate-halved'),
-    retriesIgnored: d.has('retries-ignored'),
-    timeoutIgnored: d.has('timeout-ignored'),
-    mirrorIgnored: d.has('mirror-ignored'),
-    noOverflowLimit: d.has('no-overflow-limit'),
-    noEjection: d.has('no-ejection'),
-    gatewayIgnoresVirtualServices: d.has('gateway-ignores-virtualservices'),
+    strictAcceptsPlaintext: active.has('strict-accepts-plaintext'),
+    permissiveAsStrict: active.has('permissive-as-strict'),
+    identityNotForwarded: active.has('identity-not-forwarded'),
+    foreignCaTrusted: active.has('foreign-ca-trusted'),
+    certsNeverRotate: active.has('certs-never-rotate'),
+    authzIgnored: active.has('authz-ignored'),
+    ignoresHeaderMatch: active.has('ignores-header-match'),
+    weightsSkewed: active.has('mesh-weights-skewed'),
+    faultRateHalved: active.has('fault-rate-halved'),
+    retriesIgnored: active.has('retries-ignored'),
+    timeoutIgnored: active.has('timeout-ignored'),
+    mirrorIgnored: active.has('mirror-ignored'),
+    noOverflowLimit: active.has('no-overflow-limit'),
+    noEjection: active.has('no-ejection'),
+    gatewayIgnoresVirtualServices: active.has('gateway-ignores-virtualservices'),
   };
 }

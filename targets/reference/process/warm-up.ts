@@ -11,7 +11,7 @@
  */
 import type { Socket } from 'node:net';
 
-/** Built-in modules the catalog's programs load: node:http through import() too, which builds its ES module namespace. */
+/** Built-in modules the image map's programs load: node:http through import() too, which builds its ES module namespace. */
 const BUILTINS = ['node:http', 'node:net', 'node:os', 'node:path', 'node:url', 'node:dns', 'node:cluster'];
 /** Requests a warm-up sends itself: V8 runs new code in its interpreter first and optimises what runs again. */
 const EXCHANGES = 3;

@@ -1,7 +1,7 @@
 import type { KubeConfig, KubernetesObject, V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { Controller, keyOf, PODS, type ControllerOptions, type InformerSet } from '../controller-runtime/controller.ts';
 import { ControllerClient, ownerKey } from '../controller-runtime/client.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { CONFIGMAPS, CONFIGURATIONS, DEPLOYMENTS, LABEL, REVISIONS, ROUTES, SERVICES } from './resources.ts';
 import { serviceReconciler } from './service-reconciler.ts';
 import { configurationReconciler } from './configuration-reconciler.ts';
@@ -16,7 +16,7 @@ const QUEUE: ControllerOptions = { concurrency: 1, baseDelayMs: 50, maxDelayMs: 
 
 /** Knative Serving's four reconcilers over shared informers. */
 export function servingControllers(
-  kc: KubeConfig, informers: InformerSet, defects: Defects, ingress: IngressProbe, log: (line: string) => void,
+  kc: KubeConfig, informers: InformerSet, mutants: ActiveMutants, ingress: IngressProbe, log: (line: string) => void,
   /** A revision's first scale, as the autoscaler's configuration says. */
   initialScale: (rev: KRevision) => number,
 ): { controllers: Controller[]; requeueRoutes(): void } {
@@ -41,7 +41,7 @@ export function servingControllers(
   const podAutoscalers = informers.get<PodAutoscalerView & KubernetesObject>(PODAUTOSCALERS);
   const revision = new Controller(
     'revision',
-    revisionReconciler(client, defects, initialScale, { revisions, deployments, pods, podAutoscalers, routes, configurations }),
+    revisionReconciler(client, mutants, initialScale, { revisions, deployments, pods, podAutoscalers, routes, configurations }),
     log,
     QUEUE,
   );

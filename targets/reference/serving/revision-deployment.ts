@@ -1,6 +1,6 @@
 import type { V1Container, V1Deployment, V1EnvVar } from '@kubernetes/client-node';
 import { ownerRef } from '../controller-runtime/client.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { LABEL } from './resources.ts';
 import { QUEUE_CONTAINER_NAME, QUEUE_ENV, QUEUE_METRICS_PORT, QUEUE_PROXY_IMAGE, QUEUE_SERVING_PORT } from './dataplane.ts';
 import type { KRevision } from './types.ts';
@@ -13,7 +13,7 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
  * with the runtime contract's environment (runtime-contract.md), and the queue-proxy beside it, which
  * takes the traffic, enforces containerConcurrency and is the pod's readiness.
  */
-export function revisionDeployment(rev: KRevision, replicas: number, defects: Defects): V1Deployment {
+export function revisionDeployment(rev: KRevision, replicas: number, mutants: ActiveMutants): V1Deployment {
   const name = rev.metadata?.name ?? '';
   const namespace = rev.metadata?.namespace ?? '';
   const labels = rev.metadata?.labels ?? {};
@@ -24,13 +24,13 @@ export function revisionDeployment(rev: KRevision, replicas: number, defects: De
   const userPort = first?.ports?.[0]?.containerPort ?? DEFAULT_USER_PORT;
   const timeoutSeconds = rev.spec?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const user = userContainer(first ?? { name: 'user-container' }, userPort, {
-    ...(defects.has('no-port-env') ? {} : { PORT: String(userPort) }),
+    ...(mutants.has('no-port-env') ? {} : { PORT: String(userPort) }),
     K_SERVICE: service,
     K_CONFIGURATION: configuration,
-    K_REVISION: defects.has('wrong-revision-env') ? configuration : name,
+    K_REVISION: mutants.has('wrong-revision-env') ? configuration : name,
     // The read-only-tmp mutant: no filesystem writes at all, /tmp included (Node's permission model: the
     // reference's workloads are Node programs).
-    ...(defects.has('read-only-tmp') ? { NODE_OPTIONS: '--permission --allow-fs-read=*' } : {}),
+    ...(mutants.has('read-only-tmp') ? { NODE_OPTIONS: '--permission --allow-fs-read=*' } : {}),
   });
   const queue = queueProxy({
     [QUEUE_ENV.servingNamespace]: namespace,
@@ -40,8 +40,8 @@ export function revisionDeployment(rev: KRevision, replicas: number, defects: De
     [QUEUE_ENV.userPort]: String(userPort),
     [QUEUE_ENV.queueServingPort]: String(QUEUE_SERVING_PORT),
     [QUEUE_ENV.metricsPort]: String(QUEUE_METRICS_PORT),
-    [QUEUE_ENV.containerConcurrency]: defects.has('ignores-container-concurrency') ? '0' : String(rev.spec?.containerConcurrency ?? 0),
-    [QUEUE_ENV.revisionTimeoutSeconds]: String(defects.has('ignores-timeout') ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds),
+    [QUEUE_ENV.containerConcurrency]: mutants.has('ignores-container-concurrency') ? '0' : String(rev.spec?.containerConcurrency ?? 0),
+    [QUEUE_ENV.revisionTimeoutSeconds]: String(mutants.has('ignores-timeout') ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds),
   });
   return {
     apiVersion: 'apps/v1',

@@ -3,7 +3,7 @@ import type { Lister } from '../controller-runtime/informer.ts';
 import { splitKey } from '../controller-runtime/controller.ts';
 import { conditionOf, setCondition, summarise, type Condition } from '../controller-runtime/conditions.ts';
 import type { ControllerClient } from '../controller-runtime/client.ts';
-import type { Defects } from '../mutants/catalog.ts';
+import type { ActiveMutants } from '../mutants/active.ts';
 import { LABEL, REVISIONS } from './resources.ts';
 import { revisionDeployment } from './revision-deployment.ts';
 import { podAutoscaler, reachability } from './revision-autoscaler.ts';
@@ -41,7 +41,7 @@ export function podAutoscalerNeedsApply(current: PodAutoscalerView | undefined, 
  * Revision is immutable) and PodAutoscaler; status from both, as Knative's: ResourcesAvailable once the
  * initial scale was reached, ContainerHealthy unless a container fails, Active as the autoscaler says.
  */
-export function revisionReconciler(client: ControllerClient, defects: Defects, initialScale: (rev: KRevision) => number, listers: {
+export function revisionReconciler(client: ControllerClient, mutants: ActiveMutants, initialScale: (rev: KRevision) => number, listers: {
   revisions: Lister<KRevision>; deployments: Lister<V1Deployment>; pods: Lister<V1Pod>;
   podAutoscalers: Lister<PodAutoscalerView>; routes: Lister<KRoute>; configurations: Lister<KConfiguration>;
 }) {
@@ -50,7 +50,7 @@ export function revisionReconciler(client: ControllerClient, defects: Defects, i
     const rev = listers.revisions.get(name, namespace);
     if (!rev || rev.metadata?.deletionTimestamp) return;
     if (!listers.deployments.get(`${name}-deployment`, namespace)) {
-      const deployment = revisionDeployment(rev, initialScale(rev), defects);
+      const deployment = revisionDeployment(rev, initialScale(rev), mutants);
       const template = deployment.spec!.template;
       template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...PROBE_PERIOD } };
       await client.createIfMissing(deployment);
@@ -62,7 +62,7 @@ export function revisionReconciler(client: ControllerClient, defects: Defects, i
     const pa = listers.podAutoscalers.get(name, namespace);
     const pods = listers.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL.revision] === name);
     let conditions: Condition[] = rev.status?.conditions ?? [];
-    const failure = defects.has('hides-container-failure') ? undefined : containerFailure(pods);
+    const failure = mutants.has('hides-container-failure') ? undefined : containerFailure(pods);
     const initialized = conditionOf(pa?.status?.conditions, 'ScaleTargetInitialized')?.status === 'True';
     if (failure) {
       conditions = setCondition(conditions, 'ContainerHealthy', 'False', failure.reason, failure.message);
@@ -74,7 +74,7 @@ export function revisionReconciler(client: ControllerClient, defects: Defects, i
     const active = conditionOf(pa?.status?.conditions, 'Active');
     conditions = setCondition(conditions, 'Active', active?.status ?? 'Unknown', active?.reason ?? 'Deploying', active?.message);
     conditions = summarise(conditions, 'Ready', ['ContainerHealthy', 'ResourcesAvailable']);
-    if (defects.has('never-ready')) conditions = setCondition(conditions, 'Ready', 'Unknown', 'Deploying');
+    if (mutants.has('never-ready')) conditions = setCondition(conditions, 'Ready', 'Unknown', 'Deploying');
     const status = {
       ...rev.status,
       observedGeneration: rev.metadata?.generation,

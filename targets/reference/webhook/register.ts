@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { REFERENCE_CRDS } from '../crds/catalog.ts';
+import { REFERENCE_CRDS } from '../crds/reference-crds.ts';
 import { KubeHttpError, kubeRequest, serverSideApply } from '../crds/kube-http.ts';
 import { validatedKinds } from './models.ts';
 import { MUTATE_PATH, VALIDATE_PATH } from './server.ts';

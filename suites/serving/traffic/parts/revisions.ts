@@ -1,6 +1,5 @@
-import type { RequirementContext } from '../../../../harness/requirements/requirement.ts';
-import { probeService, ready, serviceRef, type ProbeServiceOptions } from '../../../../harness/workloads/knative-service.ts';
-import type { KService } from '../../parts/types.ts';
+import { probeService, ready, serviceRef, type ProbeServiceOptions, type RequirementContext } from '../../../../harness/index.ts';
+import type { KService } from '../../knative-types.ts';
 
 /** A probe Service with several revisions, as the Kubernetes API shows it. */
 export interface RevisionedService {

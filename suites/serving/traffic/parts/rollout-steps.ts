@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RequirementContext } from '../../../../harness/requirements/requirement.ts';
-import type { EvidenceLog } from '../../../../harness/requirements/outcome.ts';
+import type { EvidenceLog, RequirementContext } from '../../../../harness/index.ts';
 import { label, setTraffic, type RevisionedService } from './revisions.ts';
 
 /** One traffic step as applied while the load ran. */

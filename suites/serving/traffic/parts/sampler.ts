@@ -1,6 +1,6 @@
 import { Agent, request, type ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
-import type { GatewayAddress } from '../../../../harness/cluster/gateway.ts';
+import type { GatewayAddress } from '../../../../harness/index.ts';
 
 /** One connection per request, or keep-alive connections each carrying many requests. */
 export type ConnectionMode = 'fresh' | 'keep-alive';

@@ -1,8 +1,7 @@
-import { chiSquareGoodnessOfFit } from '../../../../harness/stats/chi-square.ts';
-import { ConnectionMixCheck, connectionMixMinRequests, type ConnectionMix } from '../../../../harness/stats/connection-mix.ts';
-import { SequentialSplitTest, type SplitReport } from '../../../../harness/stats/split-test.ts';
-import type { EvidenceLog } from '../../../../harness/requirements/outcome.ts';
-import type { GatewayAddress } from '../../../../harness/cluster/gateway.ts';
+import {
+  ConnectionMixCheck, ShareJudge, chiSquareGoodnessOfFit, connectionMixMinRequests,
+  type ConnectionMix, type EvidenceLog, type GatewayAddress, type SplitReport,
+} from '../../../../harness/index.ts';
 import { sample, type ConnectionMode, type SamplerRun } from './sampler.ts';
 
 export interface SplitCheck {
@@ -29,32 +28,31 @@ export interface SplitOutcome {
   reason: string;
   split: SplitReport;
   run: SamplerRun;
-  /** Answers that were not a 200 with a revision header: status -> count (0: no response). */
+  /** Answers that were not a 200 with a revision header, as the judge counted them: status -> count (0: no response). */
   errors: Record<string, number>;
   /** Answers from revisions that spec.traffic does not name. */
   unexpected: Record<string, number>;
   mix?: ConnectionMix & { minRequests: number };
 }
 
-/** Requests that failed, over which the split cannot be judged: more than 1% of them, and at least 20. */
-const tooManyErrors = (errors: number, answered: number) => errors >= 20 && errors > answered / 100;
-
 /**
- * Sends requests until the sequential split test decides whether the observed shares per revision match
- * `percents` within the tolerance; in keep-alive mode, also checks that every connection sees every revision
- * (a platform that splits per connection fails that at once). Stops at the first answer that decides.
+ * Sends requests until the share judge (harness/stats/share-judge.ts: the sequential split test, and failed
+ * requests beyond its cut-off) decides whether the observed shares per revision match `percents` within the
+ * tolerance; in keep-alive mode, also checks that every connection sees every revision (a platform that splits
+ * per connection fails that at once). Stops at the first answer that decides. What is this suite's own: how
+ * the requests are sent, that an answer counts as its revision only as a 200 with the revision header, that
+ * a revision spec.traffic does not name fails at once, and the keep-alive check.
  */
 export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
   const names = Object.keys(c.percents);
-  const test = new SequentialSplitTest({
+  const judge = new ShareJudge({
     expected: Object.fromEntries(names.map((n) => [n, c.percents[n]! / 100])),
-    tolerance: c.tolerance, confidence: 1 - c.alpha, maxRequests: c.maxRequests,
+    tolerance: c.tolerance, confidence: 1 - c.alpha, maxRequests: c.maxRequests, othersAre: 'requests failed',
   });
+  const test = judge.test;
   const minRequests = connectionMixMinRequests(test.expected, c.concurrency, c.mixAlpha);
   const mix = c.mode === 'keep-alive' ? new ConnectionMixCheck(names, minRequests) : undefined;
-  const errors: Record<string, number> = {};
   const unexpected: Record<string, number> = {};
-  let errorCount = 0;
   let mixed = true;
   let counted = 0;
   let decidedAt: number | undefined;
@@ -62,15 +60,14 @@ export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
     { url: c.url, via: c.via, mode: c.mode, concurrency: c.concurrency, timeoutMs: c.timeoutMs, maxRequests: c.maxRequests, maxSeconds: c.maxSeconds, ...(c.signal ? { signal: c.signal } : {}) },
     (a) => {
       if (a.status !== 200 || !a.revision) {
-        const key = a.status === 0 ? `0 (${a.error ?? 'no response'})` : String(a.status);
-        errors[key] = (errors[key] ?? 0) + 1;
-        return tooManyErrors(++errorCount, test.requests + errorCount);
+        judge.other(a.status === 0 ? `0 (${a.error ?? 'no response'})` : String(a.status));
+        return judge.untrustworthy;
       }
       if (!names.includes(a.revision)) {
         unexpected[a.revision] = (unexpected[a.revision] ?? 0) + 1;
         return true;
       }
-      test.add(a.revision);
+      judge.outcome(a.revision);
       counted++;
       if (mix && !mix.add(a.connection, a.revision)) mixed = false;
       if (mixed && !test.done) return false;
@@ -80,10 +77,11 @@ export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
       return !mix || mix.result().judged >= c.concurrency || counted >= decidedAt + c.concurrency * minRequests;
     },
   );
-  const split = test.report();
+  const judged = judge.judgement();
+  const split = judged.report;
   const mixResult = mix ? { ...mix.result(), minRequests } : undefined;
   const label = `${Object.values(c.percents).join('/')} ${c.mode === 'fresh' ? 'fresh connections' : 'keep-alive'}`;
-  const base = { label, split, run, errors, unexpected, ...(mixResult ? { mix: mixResult } : {}) };
+  const base = { label, split, run, errors: judged.others, unexpected, ...(mixResult ? { mix: mixResult } : {}) };
   const unexpectedNames = Object.keys(unexpected);
   if (unexpectedNames.length > 0) {
     return { ...base, verdict: 'fail', reason: `${label}: revision ${unexpectedNames.join(', ')} answered, which spec.traffic does not route to` };
@@ -98,20 +96,13 @@ export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
         `${u.requests} requests, all to ${Object.keys(u.seen).join(', ')}): the split is chosen per connection, not per request${also}`,
     };
   }
-  if (tooManyErrors(errorCount, split.requests + errorCount)) {
-    return { ...base, verdict: 'fail', reason: `${label}: ${errorCount} of ${split.requests + errorCount} requests failed (${JSON.stringify(errors)})` };
-  }
-  if (split.decision === 'pass' && mixResult && mixResult.judged === 0) {
+  if (judged.verdict === 'pass' && mixResult && mixResult.judged === 0) {
     return { ...base, verdict: 'inconclusive', reason: `${label}: no connection carried ${minRequests} requests (${run.reused} reused of ${run.answered}), so splitting per connection could not be ruled out` };
   }
-  switch (split.decision) {
-    case 'pass':
-    case 'fail':
-    case 'inconclusive':
-      return { ...base, verdict: split.decision, reason: `${label}: ${split.reason}` };
-    case 'undecided':
-      return { ...base, verdict: 'inconclusive', reason: `${label}: stopped by the ${run.stoppedBy} (${c.maxSeconds} s) before a decision: ${split.reason}` };
+  if (!judged.untrustworthy && split.decision === 'undecided') {
+    return { ...base, verdict: 'inconclusive', reason: `${label}: stopped by the ${run.stoppedBy} (${c.maxSeconds} s) before a decision: ${split.reason}` };
   }
+  return { ...base, verdict: judged.verdict, reason: `${label}: ${judged.reason}` };
 }
 
 /**

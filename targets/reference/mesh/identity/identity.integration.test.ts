@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientCredentials, type ClientIdentity } from '../../../../harness/mesh-clients/credentials.ts';
-import type { PemCredentials } from '../../../../lib/x509.ts';
+import { issueLeaf, validityFor, type PemCredentials } from '../../../../lib/x509.ts';
 import { requireBinaries } from '../../../../lib/tools/resolve.ts';
 import { reservePodNetwork, type PodNetwork } from '../../kubelet/pod-network.ts';
 import { startProcess, type ManagedProcess } from '../../../../lib/process/spawn.ts';
@@ -22,6 +21,8 @@ const envoys: ManagedProcess[] = [];
 const rotators: CertificateRotator[] = [];
 const PORT = 8443;
 const SERVER_ID = 'spiffe://cluster.local/ns/demo/sa/server';
+const CLIENT_ID = 'spiffe://cluster.local/ns/demo/sa/client';
+const HOUR_MS = 3_600_000;
 let envoyPath: string;
 let network: PodNetwork;
 let ca: MeshCa;
@@ -102,7 +103,7 @@ async function sidecar(n: number, pod: string, rotatorOpts: Partial<RotatorOptio
     logFile: join(files.dir, 'envoy.log'),
   });
   envoys.push(proc);
-  const client = await clientCredentials({ kind: 'valid', ca: ca.root, spiffeId: 'spiffe://cluster.local/ns/demo/sa/client' });
+  const client = await clientOf(ca, { lifetimeMs: HOUR_MS });
   const deadline = Date.now() + 15_000;
   for (;;) {
     const answer = await call(ip, client);
@@ -142,9 +143,9 @@ describe('workload certificates served by Envoy from the SDS files', () => {
   });
 
   it.each<[string, () => Promise<PemCredentials | undefined>, RegExp]>([
-    ['a certificate from a foreign CA', () => fuzzed({ kind: 'foreign-ca', spiffeId: 'spiffe://cluster.local/ns/demo/sa/client' }), /ALERT_UNKNOWN_CA/],
-    ['a self-signed certificate', () => fuzzed({ kind: 'self-signed', spiffeId: 'spiffe://cluster.local/ns/demo/sa/client' }), /ALERT_UNKNOWN_CA/],
-    ['an expired certificate from the mesh CA', () => fuzzed({ kind: 'expired', ca: ca.root, spiffeId: 'spiffe://cluster.local/ns/demo/sa/client' }), /ALERT_CERTIFICATE_EXPIRED/],
+    ['a certificate from a foreign CA', async () => clientOf(await createMeshCa({ trustDomain: 'cluster.local' }), { lifetimeMs: HOUR_MS }), /ALERT_UNKNOWN_CA/],
+    ['a self-signed certificate', () => issueLeaf('self-signed', { uris: [CLIENT_ID], ...validityFor(HOUR_MS) }), /ALERT_UNKNOWN_CA/],
+    ['an expired certificate from the mesh CA', () => clientOf(ca, { lifetimeMs: HOUR_MS, now: Date.now() - 2 * HOUR_MS }), /ALERT_CERTIFICATE_EXPIRED/],
     ['no certificate', () => Promise.resolve(undefined), /ALERT_CERTIFICATE_REQUIRED|ALERT_HANDSHAKE_FAILURE/],
   ])('refuses a client with %s at the handshake', async (_name, creds, alert) => {
     const answer = await call(strict.ip, await creds());
@@ -188,6 +189,11 @@ describe.concurrent('rotation', () => {
   }, 20_000);
 });
 
-function fuzzed(identity: ClientIdentity): Promise<PemCredentials> {
-  return clientCredentials(identity);
+/**
+ * A client workload's certificate (its chain) and key from `issuer`: the mesh's CA, or a second one the mesh does
+ * not trust. `now` in the past gives one that has expired.
+ */
+async function clientOf(issuer: MeshCa, validity: { lifetimeMs: number; now?: number }): Promise<PemCredentials> {
+  const cert = await issuer.issueWorkload({ namespace: 'demo', serviceAccount: 'client', ...validity });
+  return { certPem: cert.certChainPem, keyPem: cert.keyPem };
 }

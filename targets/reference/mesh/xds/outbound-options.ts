@@ -1,6 +1,6 @@
 /**
- * Named defects of the outbound translation: each makes one Istio traffic-management promise false in a way a
- * check can observe (see the mutant catalog for which requirement each one breaks).
+ * The mutants the outbound translation carries (mutants/offered.ts), as flags: each makes one Istio
+ * traffic-management promise false in a way a check can observe.
  */
 export interface OutboundMutants {
   /** Weighted route destinations get 5 points of the total moved from the last one to the first. */

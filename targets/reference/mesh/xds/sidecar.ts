@@ -1,5 +1,5 @@
 import type { ProxyFiles } from '../layout.ts';
-import type { MeshMutants } from '../mutants.ts';
+import type { ActiveMeshMutants } from '../mutants.ts';
 import type { MeshPod, MeshSnapshot } from '../snapshot.ts';
 import { CLUSTER_TYPE, inboundClusters, inboundListenerName, inboundListeners, LISTENER_TYPE } from './inbound.ts';
 import { outboundClusters, outboundListener, outboundRouteConfig } from './outbound.ts';
@@ -12,7 +12,7 @@ export interface SidecarResources {
 }
 
 export interface SidecarOptions {
-  mutants: MeshMutants;
+  mutants: ActiveMeshMutants;
   warn?: (message: string) => void;
 }
 

@@ -111,26 +111,3 @@ export function parseMutant(spec: string): { mutant: Mutant; value: number | und
   }
   return { mutant, value };
 }
-
-/** The defects active in one reference; components ask it, so a clean reference pays a Map lookup. */
-export class Defects {
-  private readonly active = new Map<string, number | undefined>();
-
-  /** From `NAME` / `NAME=VALUE` specs already checked with parseMutant. */
-  constructor(specs: readonly string[]) {
-    for (const spec of specs) {
-      const parsed = parseMutant(spec);
-      if ('error' in parsed) throw new Error(parsed.error);
-      this.active.set(parsed.mutant.name, parsed.value ?? parsed.mutant.parameter?.default);
-    }
-  }
-
-  has(name: MutantName): boolean {
-    return this.active.has(name);
-  }
-
-  /** The mutant's parameter (its default unless set), or undefined when the mutant is not active. */
-  value(name: MutantName): number | undefined {
-    return this.active.get(name);
-  }
-}

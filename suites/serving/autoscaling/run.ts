@@ -7,15 +7,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway, type GatewayAddress } from '../../../harness/cluster/gateway.ts';
-import { httpRequest, type HttpResponse } from '../../../harness/cluster/http.ts';
-import { readAutoscalerSettings, round2, type AutoscalerSettings, type ReadSettings } from './autoscaling-config.ts';
-import { concurrencyLoadSpec, concurrencySeries, HOLD_MS, loadFacts, loadShortfall, type LoadFacts } from './autoscaling-load.ts';
-import { ScaleObserver } from './autoscaling-observer.ts';
-import type { LoadResult } from '../../../harness/load/result.ts';
-import { probeService, serviceRef, waitReady } from '../../../harness/workloads/knative-service.ts';
-import type { KService } from './types.ts';
+import {
+  discoverGateway, httpRequest, probeService, serviceRef, waitReady,
+  type GatewayAddress, type HttpResponse, type LoadResult, type RequirementContext,
+} from '../../../harness/index.ts';
+import { readAutoscalerSettings, type AutoscalerSettings, type ReadSettings } from '../config-autoscaler.ts';
+import type { KService } from '../knative-types.ts';
+import { round2 } from './bounds.ts';
+import { concurrencyLoadSpec, concurrencySeries, HOLD_MS, loadFacts, loadShortfall, type LoadFacts } from './load.ts';
+import { ScaleObserver } from './observer.ts';
 
 export interface ScaleRun {
   readonly ctx: RequirementContext;
@@ -128,23 +128,16 @@ async function writeArtifact(
 }
 
 /**
- * Assertions with levels, as Knative's reconciler-test features state them: a MUST that does not hold ends
- * the requirement as failed; a SHOULD that does not hold is kept in the evidence and does not change the
- * verdict of a MUST requirement.
+ * `ctx.must` and `ctx.should` with the failure detail worked out only when the claim does not hold: the
+ * details read the timeline at the moment the claim failed, which does not exist when it held.
  */
 export function assertions(ctx: RequirementContext): {
-  must: (what: string, holds: boolean, reason: () => string) => void;
-  should: (what: string, holds: boolean, reason: () => string) => void;
+  must: (claim: string, holds: boolean, otherwise: () => string) => void;
+  should: (claim: string, holds: boolean, otherwise: () => string) => void;
 } {
   return {
-    must(what, holds, reason) {
-      ctx.log.observe(`MUST ${what}`, holds);
-      if (!holds) ctx.fail(reason());
-    },
-    should(what, holds, reason) {
-      ctx.log.observe(`SHOULD ${what}`, holds);
-      if (!holds) ctx.log.note(`SHOULD not met: ${reason()}`);
-    },
+    must: (claim, holds, otherwise) => ctx.must(claim, holds, holds ? undefined : otherwise()),
+    should: (claim, holds, otherwise) => ctx.should(claim, holds, holds ? undefined : otherwise()),
   };
 }
 

@@ -1,11 +1,10 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Cluster } from '../../../harness/cluster/cluster.ts';
-import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
-import { podReady, timedGet, type TimedResponse } from './coldstart-timeline.ts';
+import { httpAttempt, type Cluster, type GatewayAddress, type HttpAttempt } from '../../../harness/index.ts';
+import { podReady } from '../pods.ts';
 
 /** `n` GETs sent at once through the gateway, each on its own connection; never rejects. */
-export function concurrentGets(url: string, via: GatewayAddress, n: number, timeoutMs: number, signal?: AbortSignal): Promise<TimedResponse[]> {
-  return Promise.all(Array.from({ length: n }, () => timedGet(url, via, timeoutMs, signal)));
+export function concurrentGets(url: string, via: GatewayAddress, n: number, timeoutMs: number, signal?: AbortSignal): Promise<HttpAttempt[]> {
+  return Promise.all(Array.from({ length: n }, () => httpAttempt({ url, via, timeoutMs, ...(signal ? { signal } : {}) })));
 }
 
 /** Waits until the revision has `count` pods that are Ready and not terminating. */

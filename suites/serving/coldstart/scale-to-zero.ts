@@ -1,5 +1,5 @@
-import type { Cluster } from '../../../harness/cluster/cluster.ts';
-import { readAutoscalerSettings } from './autoscaling-config.ts';
+import type { Cluster } from '../../../harness/index.ts';
+import { readAutoscalerSettings } from '../config-autoscaler.ts';
 
 /** The keys a cold start depends on, with Knative's defaults for keys the ConfigMap leaves out. */
 export interface ScaleToZeroConfig {

@@ -43,7 +43,7 @@ export function descendants(root: number): Proc[] {
   return [...found.values()];
 }
 
-export { processAlive as alive } from '../lib/process/process-alive.ts';
+export { processAlive as alive } from '../process/process-alive.ts';
 
 /** TCP ports the given processes listen on (from `ss`). */
 export function listeningPorts(pids: number[]): { address: string; port: number; pid: number }[] {

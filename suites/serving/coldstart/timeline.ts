@@ -1,7 +1,6 @@
 import { Watch, type V1Pod } from '@kubernetes/client-node';
-import { request } from 'node:http';
-import type { Cluster } from '../../../harness/cluster/cluster.ts';
-import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
+import type { Cluster } from '../../../harness/index.ts';
+import { podReady } from '../pods.ts';
 
 /** One pod as a watch saw it: when it first appeared and when it first reported Ready=True (harness clock, ms). */
 export interface PodSighting {
@@ -90,10 +89,6 @@ export class PodTimeline {
   }
 }
 
-export function podReady(pod: V1Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-}
-
 /** The API's own timestamps of a pod (1 s resolution): creation, each condition's transition, containers' start. */
 export function apiTimestamps(pod: V1Pod): Record<string, string> {
   const out: Record<string, string> = {};
@@ -109,41 +104,4 @@ export function apiTimestamps(pod: V1Pod): Record<string, string> {
     if (t) out[`${c.name} started`] = t;
   }
   return out;
-}
-
-export interface TimedResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  sentAt: number;
-  /** When the status line and headers arrived (harness clock, ms); undefined without a response. */
-  firstByteAt?: number;
-  endAt: number;
-  /** The transport error when no response came. */
-  error?: string;
-}
-
-/** One GET through the gateway on a fresh connection, timing the first byte; never rejects. */
-export function timedGet(url: string, via: GatewayAddress, timeoutMs: number, signal?: AbortSignal): Promise<TimedResponse> {
-  const u = new URL(url);
-  const sentAt = Date.now();
-  return new Promise((resolve) => {
-    let firstByteAt: number | undefined;
-    const fail = (e: Error) => resolve({ status: 0, headers: {}, body: '', sentAt, ...(firstByteAt ? { firstByteAt } : {}), endAt: Date.now(), error: e.message });
-    const r = request(
-      { host: via.host, port: via.port, path: `${u.pathname}${u.search}`, method: 'GET', headers: { host: u.host }, agent: false, timeout: timeoutMs, ...(signal ? { signal } : {}) },
-      (res) => {
-        firstByteAt = Date.now();
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), sentAt, firstByteAt: firstByteAt!, endAt: Date.now() }),
-        );
-        res.on('error', fail);
-      },
-    );
-    r.on('timeout', () => r.destroy(new Error(`no response within ${timeoutMs / 1000} s`)));
-    r.on('error', fail);
-    r.end();
-  });
 }

@@ -1,8 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
+import { probeService, serviceRef, waitReady, type RequirementContext } from '../../../harness/index.ts';
 import { WaitTimeout } from '../../../lib/errors.ts';
-import { probeService, serviceRef, waitReady } from '../../../harness/workloads/knative-service.ts';
-import { readScaleToZeroConfig, zeroWaitMs, type ScaleToZeroConfig } from './coldstart-autoscaler.ts';
+import { readScaleToZeroConfig, zeroWaitMs, type ScaleToZeroConfig } from './scale-to-zero.ts';
 
 export const MIN_SCALE_ZERO = { 'autoscaling.knative.dev/min-scale': '0' };
 

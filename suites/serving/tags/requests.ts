@@ -1,5 +1,4 @@
-import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
-import { httpRequest } from '../../../harness/cluster/http.ts';
+import { httpRequest, type GatewayAddress } from '../../../harness/index.ts';
 
 /** Requests per URL: 0.9^30 < 5%, so a URL misrouting >= 10% of its requests is caught at 95% confidence. */
 export const TAG_REQUESTS = 30;

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import type { EvidenceLog } from '../../../harness/requirements/outcome.ts';
-import { discoverGateway } from '../../../harness/cluster/gateway.ts';
-import { selectorFor, type ColdService } from './coldstart-fleet.ts';
-import { apiTimestamps, PodTimeline, timedGet } from './coldstart-timeline.ts';
+import { discoverGateway, httpAttempt, type EvidenceLog, type RequirementContext } from '../../../harness/index.ts';
+import { oneLine } from '../one-line.ts';
+import { selectorFor, type ColdService } from './fleet.ts';
+import { apiTimestamps, PodTimeline } from './timeline.ts';
 
 /** One cold start: the first request to a Service at zero, with what the target exposed about its pod. */
 export interface ColdStartTrial {
@@ -29,12 +28,6 @@ export interface ColdStartTrial {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const s = (ms: number) => Math.round(ms) / 1000;
 
-/** A response body as a short single line, for reasons. */
-export function oneLine(body: string, max = 160): string {
-  const line = body.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}...` : line;
-}
-
 /**
  * Sends the first request to each Service (all at zero), one after the other -- but never more than
  * `maxSpacingMs` after the previous one started, so that a slow target does not take k times its cold
@@ -46,9 +39,9 @@ export async function coldStartTrials(ctx: RequirementContext, services: readonl
   const timeline = new PodTimeline(ctx.cluster, selectorFor(services.map((x) => x.name)));
   await timeline.start();
   const trial = async (svc: ColdService): Promise<ColdStartTrial> => {
-    const res = await timedGet(svc.url, gateway, ctx.settings.requestTimeoutSeconds * 1000, ctx.signal);
+    const res = await httpAttempt({ url: svc.url, via: gateway, timeoutMs: ctx.settings.requestTimeoutSeconds * 1000, signal: ctx.signal });
     const t: ColdStartTrial = { service: svc.name, revision: svc.revision, status: res.status };
-    if (res.firstByteAt !== undefined) t.firstByteS = s(res.firstByteAt - res.sentAt);
+    if (res.firstByteMs !== undefined) t.firstByteS = s(res.firstByteMs);
     if (res.error) t.problem = res.error;
     else if (res.status !== 200) t.problem = `${res.status} ${oneLine(res.body)}`;
     const pod = res.headers['x-gauntlet-pod'];

@@ -1,7 +1,4 @@
-import { outcomes, type MeshClient } from '../../../harness/mesh-clients/clients.ts';
-import type { UntrustedBehaviour } from '../../../harness/mesh-clients/untrusted-clients.ts';
-import { APP_PORT } from '../../../harness/workloads/mesh.ts';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
+import { APP_PORT, outcomes, type MeshClient, type RequirementContext, type UntrustedBehaviour } from '../../../harness/index.ts';
 
 /**
  * Sends `count` requests from a client outside the mesh straight to a server pod's port (where its sidecar
@@ -26,5 +23,8 @@ export async function inMeshControl(ctx: RequirementContext, client: MeshClient,
   const results = await client.send({ url, count, timeoutMs: 5000 }, ctx.signal);
   const ok = results.filter((r) => r.status === 200).length;
   ctx.log.observe('in-mesh client: requests answered 200', ok, { bound: `${count}`, unit: `of ${count}` });
-  ctx.expect(ok === count, `the in-mesh client got ${JSON.stringify(outcomes(results))} for ${count} requests: the server does not serve the mesh, so refusals prove nothing`);
+  ctx.must(
+    `the server serves the in-mesh client (the control): ${count} of ${count} answered 200`, ok === count,
+    `the in-mesh client got ${JSON.stringify(outcomes(results))} for ${count} requests: the server does not serve the mesh, so refusals prove nothing`,
+  );
 }

@@ -6,9 +6,8 @@
  * started (client clock); requirements judge on it after the fact and keep it as evidence.
  */
 import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import type { Cluster } from '../../../harness/cluster/cluster.ts';
-import { watchUntil } from '../../../harness/cluster/watch-until.ts';
-import { round2 } from './autoscaling-config.ts';
+import { watchUntil, type Cluster } from '../../../harness/index.ts';
+import { round2 } from './bounds.ts';
 
 export const PODAUTOSCALER = { apiVersion: 'autoscaling.internal.knative.dev/v1alpha1', kind: 'PodAutoscaler' } as const;
 export const SERVERLESSSERVICE = { apiVersion: 'networking.internal.knative.dev/v1alpha1', kind: 'ServerlessService' } as const;

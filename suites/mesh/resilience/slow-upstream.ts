@@ -1,5 +1,4 @@
-import { outcomes, type MeshClient } from '../../../harness/mesh-clients/clients.ts';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
+import { outcomes, type MeshClient, type RequirementContext } from '../../../harness/index.ts';
 
 export const UPSTREAM_DELAY_MS = 1000;
 export const REQUESTS = 10;
@@ -12,5 +11,8 @@ export async function expectGatewayTimeouts(ctx: RequirementContext, client: Mes
   ctx.log.sample(REQUESTS);
   ctx.log.observe(`504 in ${minMs}..${UPSTREAM_DELAY_MS} ms`, inTime, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
   ctx.log.observe('durations', JSON.stringify(durations), { unit: 'ms' });
-  ctx.expect(inTime === REQUESTS, `${what}: expected ${REQUESTS} 504s in ${minMs}..${UPSTREAM_DELAY_MS} ms from a ${UPSTREAM_DELAY_MS} ms upstream, got ${JSON.stringify(outcomes(results))} in ${JSON.stringify(durations)} ms`);
+  ctx.must(
+    `${what}: each of ${REQUESTS} requests to a ${UPSTREAM_DELAY_MS} ms upstream is a 504 in ${minMs}..${UPSTREAM_DELAY_MS} ms`, inTime === REQUESTS,
+    `${what}: expected ${REQUESTS} 504s in ${minMs}..${UPSTREAM_DELAY_MS} ms from a ${UPSTREAM_DELAY_MS} ms upstream, got ${JSON.stringify(outcomes(results))} in ${JSON.stringify(durations)} ms`,
+  );
 }

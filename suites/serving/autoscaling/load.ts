@@ -6,11 +6,8 @@
  * duration), on the same client clock as the ScaleObserver's timeline.
  */
 import { readFileSync } from 'node:fs';
-import { isError, type RequestRecord } from '../../../harness/load/parse.ts';
-import type { LoadResult } from '../../../harness/load/result.ts';
-import type { LoadSpec } from '../../../harness/load/spec.ts';
-import type { GatewayAddress } from '../../../harness/cluster/gateway.ts';
-import { round2 } from './autoscaling-config.ts';
+import { isError, type GatewayAddress, type LoadResult, type LoadSpec, type RequestRecord } from '../../../harness/index.ts';
+import { round2 } from './bounds.ts';
 
 /** How long the probe holds each request: long against the gateway's overhead, short against a window. */
 export const HOLD_MS = 500;

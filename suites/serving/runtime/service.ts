@@ -1,10 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway, type GatewayAddress } from '../../../harness/cluster/gateway.ts';
-import { httpRequest } from '../../../harness/cluster/http.ts';
-import { probeService, waitReady } from '../../../harness/workloads/knative-service.ts';
-import type { ProbeAnswer } from './types.ts';
+import { discoverGateway, httpRequest, probeService, waitReady, type GatewayAddress, type RequirementContext } from '../../../harness/index.ts';
+import type { ProbeAnswer } from '../knative-types.ts';
 
 /** What the probe says about itself and the request, with the fields the runtime checks read. */
 export type RuntimeAnswer = ProbeAnswer & {
