@@ -1,7 +1,21 @@
-import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { Service, type IService } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { KService } from '../../suites/serving/knative-types.ts';
 import { PROBE_IMAGE } from '../../fixtures/workloads/probe/image.ts';
+
+/** A condition of a Knative resource's status (Ready, ConfigurationsReady, ...). */
+export interface KnativeCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+/** A Knative Service as read back from the API (client-node's metadata; conditions typed). */
+export type KService = Omit<IService, 'metadata' | 'status'> & {
+  metadata?: V1ObjectMeta;
+  status?: Omit<NonNullable<IService['status']>, 'conditions'> & { conditions?: KnativeCondition[] };
+};
 
 export interface ProbeServiceOptions {
   name: string;

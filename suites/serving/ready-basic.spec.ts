@@ -1,5 +1,5 @@
 import { discoverGateway, httpRequest, probeService, requirement, waitReady } from '../../harness/index.ts';
-import type { ProbeAnswer } from './knative-types.ts';
+import type { ProbeAnswer } from './probe-answer.ts';
 
 export default requirement({
   id: 'SERVING.READY.BASIC',

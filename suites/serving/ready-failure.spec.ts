@@ -1,5 +1,4 @@
-import { probeService, requirement, serviceRef } from '../../harness/index.ts';
-import type { KService } from './knative-types.ts';
+import { probeService, requirement, serviceRef, type KService } from '../../harness/index.ts';
 
 export default requirement({
   id: 'SERVING.READY.FAILURE-REPORTED',

@@ -1,10 +1,21 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { authorizationPolicy, principal } from '../../../harness/workloads/istio.ts';
+import { authorizationPolicy, principal, requirement } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { AUTHZ } from '../parts/upstream.ts';
 import { expectDecision, REQUESTS } from './checks.ts';
 
 /** ALLOW GET from one service account: that principal's GET passes; its POST and another principal's GET do not. */
-requirement('MESH.AUTHZ.ALLOW', async (ctx) => {
+export default requirement({
+  id: 'MESH.AUTHZ.ALLOW',
+  level: 'MUST',
+  layer: 'mesh',
+  title:
+    'An ALLOW AuthorizationPolicy admits exactly what its rules match: the named principal with the named method gets through, ' +
+    'another method or another principal gets 403 "RBAC: access denied"',
+  upstream: `${AUTHZ}: "If there are any ALLOW policies for the workload, allow the request if any of the ALLOW policies match the request", otherwise deny; source.principals, operation.methods`,
+  bound: '10 requests per case: all 200 for the allowed principal and method, all 403 with "RBAC: access denied" otherwise',
+  parallel: true,
+  mutants: ['authz-ignored'],
+}, async (ctx) => {
   const app = 'authz-allow-server';
   const ns = ctx.cluster.namespace;
   await inScenario(ctx, {

@@ -1,10 +1,19 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { authorizationPolicy, principal } from '../../../harness/workloads/istio.ts';
+import { authorizationPolicy, principal, requirement } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { AUTHZ } from '../parts/upstream.ts';
 import { expectDecision, REQUESTS } from './checks.ts';
 
 /** An ALLOW for the client on everything and a DENY on /admin*: DENY wins on /admin, the rest passes. */
-requirement('MESH.AUTHZ.DENY', async (ctx) => {
+export default requirement({
+  id: 'MESH.AUTHZ.DENY',
+  level: 'MUST',
+  layer: 'mesh',
+  title: 'A DENY AuthorizationPolicy refuses what it matches even where an ALLOW policy matches too, and only that',
+  upstream: `${AUTHZ}: "If there are any DENY policies that match the request, deny the request" (evaluated before ALLOW); operation.paths with prefix match`,
+  bound: '10 requests per path: the denied path all 403 with "RBAC: access denied", another path all 200',
+  parallel: true,
+  mutants: ['authz-ignored'],
+}, async (ctx) => {
   const app = 'authz-deny-server';
   const ns = ctx.cluster.namespace;
   await inScenario(ctx, {

@@ -1,13 +1,21 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { virtualService } from '../../../harness/workloads/istio.ts';
+import { requirement, virtualService } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { judgeShares, measureShares } from '../parts/shares.ts';
+import { FAULT } from '../parts/upstream.ts';
 
 const PERCENT = 30;
 const STATUS = 418;
 
 /** Abort 30% of requests with 418 (a status nothing else in the path answers). */
-requirement('MESH.FAULT.ABORT-RATE', async (ctx) => {
+export default requirement({
+  id: 'MESH.FAULT.ABORT-RATE',
+  level: 'MUST',
+  layer: 'mesh',
+  title: 'A VirtualService abort fault answers the configured share of requests (30%) with the configured status (418), the rest reach the service',
+  upstream: `${FAULT}.Abort (httpStatus, percentage: "percentage of requests to be aborted")`,
+  bound: 'observed share of 418s within 3 pp of 30% at 99% confidence, decided sequentially (harness/stats/split-test.ts), at most 30,000 requests',
+  mutants: ['fault-rate-halved'],
+}, async (ctx) => {
   const app = 'fault-abort';
   const vs = virtualService(app, { hosts: [app], http: [{ fault: { abort: { httpStatus: STATUS, percentage: { value: PERCENT } } }, route: [{ destination: { host: app } }] }] });
   await inScenario(ctx, { app, policies: [vs], clients: [{ name: 'fault-abort-client', meshed: true }] }, async (sc) => {

@@ -1,8 +1,5 @@
-import { outcomes, type ForwardResult } from '../../../harness/mesh-clients/clients.ts';
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { discoverGateway } from '../../../harness/cluster/gateway.ts';
+import { discoverGateway, gateway, outcomes, peerAuthentication, requirement, virtualService, type ForwardResult } from '../../../harness/index.ts';
 import { echoOf, headerOf, parseXfcc } from '../parts/echo.ts';
-import { gateway, peerAuthentication, virtualService } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 import { awaitGatewayRoute, ingressWorkload, throughGateway } from './ingress.ts';
@@ -15,7 +12,22 @@ const REQUESTS = 20;
  * there), a VirtualService bound to it sending `user-group: beta` to v2 and the rest to v1 of a STRICT-mTLS app.
  * Requests come from outside the mesh.
  */
-requirement('MESH.GATEWAY.ROUTE', async (ctx) => {
+export default requirement({
+  id: 'MESH.GATEWAY.ROUTE',
+  level: 'MUST',
+  layer: 'mesh',
+  title:
+    'A VirtualService bound to a Gateway that selects the ingress gateway routes requests from outside the mesh by its rules ' +
+    "(user-group: beta to v2, the rest to v1) to a workload under STRICT mTLS, which sees the ingress gateway's identity",
+  upstream:
+    'Istio API reference, networking.istio.io/v1 Gateway (selector, servers: port, hosts) and VirtualService (gateways: "the names of gateways ' +
+    'and sidecars that should apply these routes"; HTTPMatchRequest.headers); Istio security concepts, "Mutual TLS authentication" (auto mTLS from the gateway)',
+  bound:
+    "20 requests with the header all answered 200 by v2 and 20 without all 200 by v1, through the ingress gateway Service's http2 port; each carries the " +
+    "gateway's SPIFFE id in the last x-forwarded-client-cert element; the host served within readyTimeoutSeconds of the workloads being Ready",
+  parallel: true,
+  mutants: ['gateway-ignores-virtualservices'],
+}, async (ctx) => {
   const app = 'gateway-route';
   const ingress = await discoverGateway(ctx.cluster, ctx.settings.gateway);
   const workload = await ingressWorkload(ctx, ctx.settings.gateway);
@@ -58,8 +70,17 @@ requirement('MESH.GATEWAY.ROUTE', async (ctx) => {
     ctx.log.observe("requests whose x-forwarded-client-cert names the ingress gateway", right, { bound: `${2 * REQUESTS}`, unit: `of ${2 * REQUESTS}` });
     ctx.log.observe('identities seen', JSON.stringify([...new Set(seen.map((x) => x.URI ?? '(none)'))]), { bound: expected.join(' | ') });
 
-    ctx.expect(count(betaResults, 'v2') === REQUESTS, `requests with user-group: beta through the gateway were answered by ${answeredBy(betaResults)}, not all 200 by v2`);
-    ctx.expect(count(otherResults, 'v1') === REQUESTS, `requests without the header through the gateway were answered by ${answeredBy(otherResults)}, not all 200 by v1`);
-    ctx.expect(right === 2 * REQUESTS, `the workload saw ${JSON.stringify([...new Set(seen.map((x) => x.URI ?? '(no x-forwarded-client-cert)'))])}, not ${expected.join(' or ')}, in ${2 * REQUESTS - right} of ${2 * REQUESTS} requests`);
+    ctx.must(
+      'every request with user-group: beta through the gateway is answered 200 by v2', count(betaResults, 'v2') === REQUESTS,
+      `requests with user-group: beta through the gateway were answered by ${answeredBy(betaResults)}, not all 200 by v2`,
+    );
+    ctx.must(
+      'every request without the header through the gateway is answered 200 by v1', count(otherResults, 'v1') === REQUESTS,
+      `requests without the header through the gateway were answered by ${answeredBy(otherResults)}, not all 200 by v1`,
+    );
+    ctx.must(
+      "the workload sees the ingress gateway's SPIFFE id in every request's x-forwarded-client-cert", right === 2 * REQUESTS,
+      `the workload saw ${JSON.stringify([...new Set(seen.map((x) => x.URI ?? '(no x-forwarded-client-cert)'))])}, not ${expected.join(' or ')}, in ${2 * REQUESTS - right} of ${2 * REQUESTS} requests`,
+    );
   });
 });

@@ -1,9 +1,6 @@
 import type { V1Service } from '@kubernetes/client-node';
-import { outcomes, type ForwardResult } from '../../../harness/mesh-clients/clients.ts';
-import type { RequirementContext } from '../../../harness/requirements/requirement.ts';
+import { DEFAULT_GATEWAY, httpRequest, outcomes, type ForwardResult, type GatewayAddress, type RequirementContext } from '../../../harness/index.ts';
 import { WaitTimeout, describeError } from '../../../lib/errors.ts';
-import { DEFAULT_GATEWAY, type GatewayAddress } from '../../../harness/cluster/gateway.ts';
-import { httpRequest } from '../../../harness/cluster/http.ts';
 
 /** Requests from outside the mesh through Istio's ingress gateway, and who the gateway is in the mesh. */
 

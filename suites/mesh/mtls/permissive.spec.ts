@@ -1,14 +1,21 @@
-import { outcomes } from '../../../harness/mesh-clients/clients.ts';
-import { APP_PORT } from '../../../harness/workloads/mesh.ts';
-import { requirement } from '../../../harness/requirements/requirement.ts';
+import { APP_PORT, outcomes, peerAuthentication, requirement } from '../../../harness/index.ts';
 import { echoOf, headerOf } from '../parts/echo.ts';
-import { peerAuthentication } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { PEER_AUTHENTICATION } from '../parts/upstream.ts';
 
 const REQUESTS = 10;
 
 /** A server under PERMISSIVE: the in-mesh client comes over mTLS (its identity forwarded), the other in plaintext. */
-requirement('MESH.MTLS.PERMISSIVE-ACCEPTS-BOTH', async (ctx) => {
+export default requirement({
+  id: 'MESH.MTLS.PERMISSIVE-ACCEPTS-BOTH',
+  level: 'MUST',
+  layer: 'mesh',
+  title: 'A workload under PeerAuthentication PERMISSIVE serves both an in-mesh client (over mTLS, with its identity) and a plaintext client outside the mesh',
+  upstream: `${PEER_AUTHENTICATION}: "PERMISSIVE: Connection can be either plaintext or mTLS tunnel"`,
+  bound: '10 of 10 requests answered 200 from each client; the in-mesh ones carry x-forwarded-client-cert, the plaintext ones do not',
+  parallel: true,
+  mutants: ['permissive-as-strict'],
+}, async (ctx) => {
   const app = 'permissive-server';
   await inScenario(ctx, {
     app,
@@ -24,9 +31,18 @@ requirement('MESH.MTLS.PERMISSIVE-ACCEPTS-BOTH', async (ctx) => {
     ctx.log.observe('in-mesh client: with x-forwarded-client-cert', withIdentity(inside), { bound: `${REQUESTS}` });
     ctx.log.observe('plaintext client: answered 200', outside.filter((r) => r.status === 200).length, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
     ctx.log.observe('plaintext client: with x-forwarded-client-cert', withIdentity(outside), { bound: '0' });
-    ctx.expect(inside.every((r) => r.status === 200), `the in-mesh client got ${JSON.stringify(outcomes(inside))}`);
-    ctx.expect(withIdentity(inside) === REQUESTS, `only ${withIdentity(inside)} of ${REQUESTS} in-mesh requests arrived over mTLS with the caller's identity`);
-    ctx.expect(outside.every((r) => r.status === 200), `the plaintext client outside the mesh got ${JSON.stringify(outcomes(outside))} from a PERMISSIVE workload`);
-    ctx.expect(withIdentity(outside) === 0, 'plaintext requests arrived with an x-forwarded-client-cert: an identity the caller never proved');
+    ctx.must('every request of the in-mesh client is answered 200', inside.every((r) => r.status === 200), `the in-mesh client got ${JSON.stringify(outcomes(inside))}`);
+    ctx.must(
+      "every in-mesh request arrives over mTLS with the caller's identity (x-forwarded-client-cert)", withIdentity(inside) === REQUESTS,
+      `only ${withIdentity(inside)} of ${REQUESTS} in-mesh requests arrived over mTLS with the caller's identity`,
+    );
+    ctx.must(
+      'every request of the plaintext client outside the mesh is answered 200', outside.every((r) => r.status === 200),
+      `the plaintext client outside the mesh got ${JSON.stringify(outcomes(outside))} from a PERMISSIVE workload`,
+    );
+    ctx.must(
+      'no plaintext request arrives with an x-forwarded-client-cert', withIdentity(outside) === 0,
+      'plaintext requests arrived with an x-forwarded-client-cert: an identity the caller never proved',
+    );
   });
 });

@@ -1,9 +1,7 @@
-import { readMeshCa } from '../../../harness/mesh-clients/mesh-ca.ts';
-import { untrustedBehaviours } from '../../../harness/mesh-clients/untrusted-clients.ts';
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { inMeshControl, untrustedAttempts } from '../parts/attempts.ts';
-import { peerAuthentication } from '../../../harness/workloads/istio.ts';
+import { peerAuthentication, readMeshCa, requirement, untrustedBehaviours } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { PEER_AUTHENTICATION } from '../parts/upstream.ts';
+import { inMeshControl, untrustedAttempts } from './attempts.ts';
 
 const ATTEMPTS = 20;
 
@@ -11,7 +9,18 @@ const ATTEMPTS = 20;
  * A server under STRICT, an in-mesh client (the control) and a client outside the mesh that tries every way
  * in without a mesh identity, straight at the server pod's port. Not one of them may get an HTTP response.
  */
-requirement('MESH.MTLS.STRICT-REJECTS-PLAINTEXT', async (ctx) => {
+export default requirement({
+  id: 'MESH.MTLS.STRICT-REJECTS-PLAINTEXT',
+  level: 'MUST',
+  layer: 'mesh',
+  title:
+    'A workload under PeerAuthentication STRICT answers no client without a mesh identity: plain HTTP, TLS without a client ' +
+    'certificate, self-signed, foreign-CA, expired and foreign-trust-domain certificates all get no response, while an in-mesh client is served',
+  upstream: `${PEER_AUTHENTICATION}: "STRICT: Connection is an mTLS tunnel (TLS with client cert must be presented)"; Istio security concepts, "Mutual TLS authentication"`,
+  bound: 'zero responses out of 20 attempts per client behaviour (fresh connection each); the in-mesh control: 5 of 5 answered 200',
+  parallel: true,
+  mutants: ['strict-accepts-plaintext', 'foreign-ca-trusted'],
+}, async (ctx) => {
   const app = 'strict-server';
   await inScenario(ctx, {
     app,
@@ -27,6 +36,9 @@ requirement('MESH.MTLS.STRICT-REJECTS-PLAINTEXT', async (ctx) => {
     for (const b of behaviours) answered += await untrustedAttempts(ctx, sc.clients['strict-outsider']!, sc.url, podIP, b, ATTEMPTS);
     ctx.log.sample(behaviours.length * ATTEMPTS, 1);
     ctx.log.observe('client behaviours tried', behaviours.length);
-    ctx.expect(answered === 0, `${answered} of ${behaviours.length * ATTEMPTS} requests without a mesh identity got a response from a STRICT workload`);
+    ctx.must(
+      'no request without a mesh identity gets a response', answered === 0,
+      `${answered} of ${behaviours.length * ATTEMPTS} requests without a mesh identity got a response from a STRICT workload`,
+    );
   });
 });

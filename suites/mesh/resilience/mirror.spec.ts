@@ -1,10 +1,7 @@
-import { outcomes } from '../../../harness/mesh-clients/clients.ts';
-import { CONTROL_PORT } from '../../../harness/workloads/mesh.ts';
-import { requirement } from '../../../harness/requirements/requirement.ts';
+import { CONTROL_PORT, httpRequest, outcomes, requirement, virtualService } from '../../../harness/index.ts';
 import { WaitTimeout } from '../../../lib/errors.ts';
-import { httpRequest } from '../../../harness/cluster/http.ts';
-import { virtualService } from '../../../harness/workloads/istio.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { VS } from '../parts/upstream.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 
 const REQUESTS = 20;
@@ -20,7 +17,16 @@ const MIRROR_PROPAGATION_MS = 15_000;
  * All traffic routed to v1 and mirrored to v2. v2's own request count (the probe's `requestCount`, read on its
  * control port, which no sidecar captures) must grow by the number of requests sent, though none was answered by v2.
  */
-requirement('MESH.MIRROR', async (ctx) => {
+export default requirement({
+  id: 'MESH.MIRROR',
+  level: 'MUST',
+  layer: 'mesh',
+  title: 'A VirtualService mirror sends a copy of every request (mirrorPercentage 100) to the mirror destination, while the answers come from the route',
+  upstream: `${VS}, HTTPRoute.mirror and mirrorPercentage`,
+  bound: '20 requests: all answered by v1, and v2 received 20 more requests',
+  parallel: true,
+  mutants: ['mirror-ignored'],
+}, async (ctx) => {
   const app = 'mirror';
   const { versions, subsets } = twoVersions(app);
   const vs = virtualService(app, {
@@ -68,7 +74,7 @@ requirement('MESH.MIRROR', async (ctx) => {
     ctx.log.sample(REQUESTS);
     ctx.log.observe('answered by v1', byV1, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
     ctx.log.observe('copies received by v2', mirrored, { bound: `${REQUESTS}` });
-    ctx.expect(byV1 === REQUESTS, `the route to v1 answered ${byV1} of ${REQUESTS}: ${JSON.stringify(outcomes(results))}`);
-    ctx.expect(mirrored === REQUESTS, `v2 received ${mirrored} copies of ${REQUESTS} requests mirrored at 100%`);
+    ctx.must(`the route to v1 answers all ${REQUESTS} requests`, byV1 === REQUESTS, `the route to v1 answered ${byV1} of ${REQUESTS}: ${JSON.stringify(outcomes(results))}`);
+    ctx.must(`v2 receives a copy of each of the ${REQUESTS} requests`, mirrored === REQUESTS, `v2 received ${mirrored} copies of ${REQUESTS} requests mirrored at 100%`);
   });
 });

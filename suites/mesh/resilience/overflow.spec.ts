@@ -1,13 +1,21 @@
-import { outcomes } from '../../../harness/mesh-clients/clients.ts';
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { destinationRule } from '../../../harness/workloads/istio.ts';
+import { destinationRule, outcomes, requirement } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { DR } from '../parts/upstream.ts';
 
 const CONCURRENT = 20;
 const UPSTREAM_DELAY_MS = 500;
 
 /** Istio's circuit-breaking task: one connection, one pending request, and more at once than that. */
-requirement('MESH.CIRCUIT.OVERFLOW', async (ctx) => {
+export default requirement({
+  id: 'MESH.CIRCUIT.OVERFLOW',
+  level: 'MUST',
+  layer: 'mesh',
+  title: 'Requests beyond a DestinationRule connection pool (1 connection, 1 pending request) are refused at once with 503 and x-envoy-overloaded: true',
+  upstream: `${DR}, ConnectionPoolSettings (tcp.maxConnections, http.http1MaxPendingRequests); Istio's circuit breaking task`,
+  bound: '20 concurrent requests to a 500 ms upstream: at least one refused; every request not answered 200 is a 503 with x-envoy-overloaded: true',
+  parallel: true,
+  mutants: ['no-overflow-limit'],
+}, async (ctx) => {
   const app = 'circuit-overflow';
   const dr = destinationRule(app, {
     host: app,
@@ -21,7 +29,13 @@ requirement('MESH.CIRCUIT.OVERFLOW', async (ctx) => {
     ctx.log.observe('refused with 503 and x-envoy-overloaded: true', overflowed, { bound: '>= 1', unit: `of ${CONCURRENT}` });
     ctx.log.observe('other failures', other.length, { bound: '0' });
     ctx.log.note(`outcomes ${JSON.stringify(outcomes(results))}`);
-    ctx.expect(overflowed >= 1, `${CONCURRENT} concurrent requests against a pool of 1 connection and 1 pending request: none was refused (${JSON.stringify(outcomes(results))})`);
-    ctx.expect(other.length === 0, `requests failed otherwise than by overflow: ${JSON.stringify(outcomes(other))}`);
+    ctx.must(
+      'at least one request beyond the pool is refused with 503 and x-envoy-overloaded: true', overflowed >= 1,
+      `${CONCURRENT} concurrent requests against a pool of 1 connection and 1 pending request: none was refused (${JSON.stringify(outcomes(results))})`,
+    );
+    ctx.must(
+      'every request not answered 200 is an overflow (503, x-envoy-overloaded: true)', other.length === 0,
+      `requests failed otherwise than by overflow: ${JSON.stringify(outcomes(other))}`,
+    );
   });
 });

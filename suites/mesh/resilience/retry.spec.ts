@@ -1,13 +1,21 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { virtualService } from '../../../harness/workloads/istio.ts';
+import { requirement, virtualService } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { judgeShares, measureShares } from '../parts/shares.ts';
+import { VS } from '../parts/upstream.ts';
 
 const FAIL_RATE = 0.5;
 const ATTEMPTS = 2;
 
 /** Each attempt fails with probability 0.5 (the probe's fail-rate knob); 2 retries: success 1 - 0.5^3. */
-requirement('MESH.RETRY.RECOVERS', async (ctx) => {
+export default requirement({
+  id: 'MESH.RETRY.RECOVERS',
+  level: 'MUST',
+  layer: 'mesh',
+  title: 'With an upstream failing half of its requests and 2 retries on 5xx, the observed success rate is consistent with 1 - 0.5^3 = 87.5%',
+  upstream: `${VS}, HTTPRetry (attempts, retryOn 5xx)`,
+  bound: 'observed success share within 3 pp of 87.5% at 99% confidence, decided sequentially, at most 30,000 requests',
+  mutants: ['retries-ignored'],
+}, async (ctx) => {
   const app = 'retry-recovers';
   const vs = virtualService(app, { hosts: [app], http: [{ retries: { attempts: ATTEMPTS, retryOn: '5xx' }, route: [{ destination: { host: app } }] }] });
   const success = 1 - FAIL_RATE ** (ATTEMPTS + 1);

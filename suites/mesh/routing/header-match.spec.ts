@@ -1,13 +1,21 @@
-import { outcomes } from '../../../harness/mesh-clients/clients.ts';
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { virtualService } from '../../../harness/workloads/istio.ts';
+import { outcomes, requirement, virtualService } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { VS } from '../parts/upstream.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 
 const REQUESTS = 20;
 
 /** Istio's request-routing task: `user-group: beta` to v2, everyone else to v1. */
-requirement('MESH.ROUTE.HEADER-MATCH', async (ctx) => {
+export default requirement({
+  id: 'MESH.ROUTE.HEADER-MATCH',
+  level: 'MUST',
+  layer: 'mesh',
+  title: 'A VirtualService rule matching a request header sends those requests, and only those, to its destination (user-group: beta to v2, the rest to v1)',
+  upstream: `${VS}: HTTPMatchRequest.headers (exact), rules evaluated in order, the first match wins; DestinationRule subsets`,
+  bound: '20 requests with the header all answered by v2, 20 without all by v1',
+  parallel: true,
+  mutants: ['ignores-header-match'],
+}, async (ctx) => {
   const app = 'route-header';
   const { versions, subsets } = twoVersions(app);
   const vs = virtualService(app, {
@@ -26,7 +34,7 @@ requirement('MESH.ROUTE.HEADER-MATCH', async (ctx) => {
     ctx.log.observe('user-group: beta answered by v2', count(beta, 'v2'), { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
     ctx.log.observe('no header answered by v1', count(others, 'v1'), { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
     const answeredBy = (rs: typeof beta) => JSON.stringify({ v1: count(rs, 'v1'), v2: count(rs, 'v2'), ...outcomes(rs.filter((r) => r.status !== 200)) });
-    ctx.expect(count(beta, 'v2') === REQUESTS, `requests with user-group: beta were answered by ${answeredBy(beta)}, not all by v2`);
-    ctx.expect(count(others, 'v1') === REQUESTS, `requests without the header were answered by ${answeredBy(others)}, not all by v1`);
+    ctx.must('every request with user-group: beta is answered by v2', count(beta, 'v2') === REQUESTS, `requests with user-group: beta were answered by ${answeredBy(beta)}, not all by v2`);
+    ctx.must('every request without the header is answered by v1', count(others, 'v1') === REQUESTS, `requests without the header were answered by ${answeredBy(others)}, not all by v1`);
   });
 });

@@ -1,11 +1,19 @@
-import { requirement } from '../../../harness/requirements/requirement.ts';
-import { virtualService } from '../../../harness/workloads/istio.ts';
+import { requirement, virtualService } from '../../../harness/index.ts';
 import { inScenario } from '../parts/scenario.ts';
 import { judgeShares, measureShares } from '../parts/shares.ts';
+import { VS } from '../parts/upstream.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 
 /** 70/30 between two subsets, judged as the serving split is: sequentially, 2 pp, 99%. */
-requirement('MESH.ROUTE.WEIGHTS', async (ctx) => {
+export default requirement({
+  id: 'MESH.ROUTE.WEIGHTS',
+  level: 'MUST',
+  layer: 'mesh',
+  title: "The observed shares of a VirtualService's weighted destinations match their weights (70/30) within 2 percentage points at 99% confidence",
+  upstream: `${VS}: HTTPRouteDestination.weight ("the proportion of traffic to be forwarded to the service version")`,
+  bound: 'tolerance 2 pp, confidence 0.99, decided sequentially (harness/stats/split-test.ts), at most 50,000 requests',
+  mutants: ['mesh-weights-skewed'],
+}, async (ctx) => {
   const app = 'route-weights';
   const { versions, subsets } = twoVersions(app);
   const vs = virtualService(app, {

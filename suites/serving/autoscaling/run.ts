@@ -9,10 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   discoverGateway, httpRequest, probeService, serviceRef, waitReady,
-  type GatewayAddress, type HttpResponse, type LoadResult, type RequirementContext,
+  type GatewayAddress, type HttpResponse, type KService, type LoadResult, type RequirementContext,
 } from '../../../harness/index.ts';
 import { readAutoscalerSettings, type AutoscalerSettings, type ReadSettings } from '../config-autoscaler.ts';
-import type { KService } from '../knative-types.ts';
 import { round2 } from './bounds.ts';
 import { concurrencyLoadSpec, concurrencySeries, HOLD_MS, loadFacts, loadShortfall, type LoadFacts } from './load.ts';
 import { ScaleObserver } from './observer.ts';

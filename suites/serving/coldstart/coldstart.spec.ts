@@ -148,7 +148,7 @@ export const BURST = requirement({
     const statuses: Record<string, number> = {};
     for (const r of res) statuses[r.error ? 'no response' : String(r.status)] = (statuses[r.error ? 'no response' : String(r.status)] ?? 0) + 1;
     const pods = new Set(res.map((r) => r.headers['x-gauntlet-pod']).filter((p) => typeof p === 'string'));
-    const firstBytes = res.filter((r) => r.firstByteMs !== undefined).map((r) => Math.round(r.firstByteMs!) / 1000).sort((a, b) => a - b);
+    const firstBytes = res.filter((r) => r.firstByteMs !== undefined).map((r) => Math.round(r.firstByteMs) / 1000).sort((a, b) => a - b);
     const ok = res.filter((r) => r.status === 200).length;
     const fiveXX = res.filter((r) => r.status >= 500).length;
     ctx.log.sample(res.length);

@@ -1,5 +1,5 @@
 import { discoverGateway, probeService, requirement, serviceRef, waitReady } from '../../../harness/index.ts';
-import type { ProbeAnswer } from '../knative-types.ts';
+import type { ProbeAnswer } from '../probe-answer.ts';
 import { concurrentGets, readyPods } from './requests.ts';
 
 /** Two pods, so that the limit is seen per pod and not by chance of a single one. */

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverGateway, httpRequest, probeService, waitReady, type GatewayAddress, type RequirementContext } from '../../../harness/index.ts';
-import type { ProbeAnswer } from '../knative-types.ts';
+import type { ProbeAnswer } from '../probe-answer.ts';
 
 /** What the probe says about itself and the request, with the fields the runtime checks read. */
 export type RuntimeAnswer = ProbeAnswer & {

@@ -1,5 +1,4 @@
-import { discoverGateway, probeService, requirement, serviceRef, waitReady } from '../../../harness/index.ts';
-import type { KService } from '../knative-types.ts';
+import { discoverGateway, probeService, requirement, serviceRef, waitReady, type KService } from '../../../harness/index.ts';
 import { revisionsAnswering, TAG_REQUESTS } from './requests.ts';
 
 /**

@@ -1,5 +1,4 @@
-import { probeService, ready, serviceRef, type ProbeServiceOptions, type RequirementContext } from '../../../../harness/index.ts';
-import type { KService } from '../../knative-types.ts';
+import { probeService, ready, serviceRef, type KService, type ProbeServiceOptions, type RequirementContext } from '../../../../harness/index.ts';
 
 /** A probe Service with several revisions, as the Kubernetes API shows it. */
 export interface RevisionedService {
