@@ -4,7 +4,7 @@ import { Resync, type ResyncOptions } from './resync.ts';
 const DEBOUNCE_MS = 100;
 
 /** A loop whose passes record what they saw (`state` when each started) and can be held open by the test. */
-function harness(options: Partial<ResyncOptions> = {}) {
+function loop(options: Partial<ResyncOptions> = {}) {
   const log: string[] = [];
   const errors: unknown[] = [];
   let state = 0;
@@ -61,7 +61,7 @@ afterEach(() => {
 
 describe('Resync', () => {
   it('runs one pass for the changes of one debounce period, not before it ends', async () => {
-    const h = harness();
+    const h = loop();
     h.change();
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS / 2);
     h.change();
@@ -75,7 +75,7 @@ describe('Resync', () => {
   });
 
   it('never overlaps passes, and a change during a pass gets a pass of its own after it', async () => {
-    const h = harness();
+    const h = loop();
     h.hold();
     h.change();
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
@@ -90,7 +90,7 @@ describe('Resync', () => {
   });
 
   it('a change during a pass that ends before the debounce does is applied once the debounce ends', async () => {
-    const h = harness();
+    const h = loop();
     h.hold();
     h.change();
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
@@ -103,7 +103,7 @@ describe('Resync', () => {
   });
 
   it('reports a pass that throws and goes on; a pass can ask for another', async () => {
-    const h = harness();
+    const h = loop();
     h.failNextPass(new Error('boom'));
     h.change();
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
@@ -124,13 +124,13 @@ describe('Resync', () => {
   });
 
   it('stop() cancels a scheduled pass, waits for the running one and runs nothing after it', async () => {
-    const h = harness();
+    const h = loop();
     h.change();
     await h.resync.stop();
     await vi.advanceTimersByTimeAsync(10 * DEBOUNCE_MS);
     expect(h.log).toEqual(['change 1']);
 
-    const g = harness();
+    const g = loop();
     g.hold();
     g.change();
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
@@ -145,7 +145,7 @@ describe('Resync', () => {
   });
 
   it('settled() resolves once every change has been through a pass that started after it', async () => {
-    const h = harness();
+    const h = loop();
     expect(await isDone(h.resync.settled())).toBe(true);
     h.hold();
     h.change();
@@ -160,7 +160,7 @@ describe('Resync', () => {
   });
 
   it('held: records changes without a pass until release(), which runs one at once', async () => {
-    const h = harness({ held: true });
+    const h = loop({ held: true });
     h.change();
     h.change();
     await vi.advanceTimersByTimeAsync(10 * DEBOUNCE_MS);
@@ -171,7 +171,7 @@ describe('Resync', () => {
     expect(await isDone(settled)).toBe(true);
     expect(h.log).toEqual(['change 1', 'change 2', 'start saw 2', 'end']);
 
-    const quiet = harness({ held: true });
+    const quiet = loop({ held: true });
     quiet.resync.release();
     await vi.advanceTimersByTimeAsync(10 * DEBOUNCE_MS);
     expect(quiet.log).toEqual([]);

@@ -35,7 +35,7 @@ async function versionOf(path: string, spec: BinarySpec): Promise<string | undef
 
 export async function resolveBinary(binary: string): Promise<BinaryStatus> {
   const tool = toolOfBinary(binary);
-  if (!tool) throw new Error(`no tool in the catalog ships a binary named ${binary}`);
+  if (!tool) throw new Error(`no pinned tool (lib/tools/pinned.ts) ships a binary named ${binary}`);
   const spec = tool.binaries.find((b) => b.name === binary)!;
   const candidates: { path: string; source: 'env' | 'cache' | 'path' }[] = [];
   const fromEnv = process.env[spec.env];

@@ -17,8 +17,8 @@ export default requirement({
     'routing per request as Istio\'s VirtualService weighted route destinations (HTTPRouteDestination.weight)',
   bound:
     'each share within 2 pp of its percent, decided by a sequential test (anytime-valid confidence sequences, harness/stats) ' +
-    'at 99% confidence for the requirement (4 splits at 99.75% each), at most 50,000 requests per split; on keep-alive ' +
-    'connections every connection sees every revision',
+    'at 99% confidence for the requirement (2 splits, 70/30 on fresh connections and 50/30/20 on keep-alive ones, at ~99.5% each), ' +
+    'at most 50,000 requests per split; on keep-alive connections every connection sees every revision',
   mutants: ['canary-skew', 'split-per-connection'],
   timeoutMs: 600_000,
 }, async (ctx) => {

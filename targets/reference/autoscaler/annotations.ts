@@ -2,8 +2,7 @@
  * Per-revision autoscaling annotations (knative/serving pkg/apis/autoscaling/register.go), with Knative's
  * legacy camelCase spellings, and Knative's rules for them (annotation_validation.go).
  */
-import { formatGoDuration, parseGoDuration } from '../../../lib/go-values/duration.ts';
-import { parseGoFloat, parseGoInt32 } from '../../../lib/go-values/strconv.ts';
+import { formatGoDuration, parseGoDuration, parseGoFloat, parseGoInt32 } from '../../../lib/go-values/index.ts';
 import { KPA_CLASS, LIMITS, type AutoscalerConfig } from './config.ts';
 
 const G = 'autoscaling.knative.dev';

@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KNATIVE_DEFAULTS, parseAutoscalerConfig, REFERENCE_CONFIG_DATA, REFERENCE_DEFAULTS } from './config.ts';
-import { formatGoDuration, parseGoDuration } from '../../../lib/go-values/duration.ts';
 
 const parse = (data: Record<string, string>) => parseAutoscalerConfig({ ...REFERENCE_CONFIG_DATA, ...data });
-
-describe('Go durations', () => {
-  it.each([
-    ['6s', 6000], ['1m', 60_000], ['1m30s', 90_000], ['500ms', 500], ['1.5s', 1500], ['0', 0], ['-2s', -2000],
-    ['1h2m3s', 3_723_000], ['.5s', 500], ['100us', 0.1], ['2h', 7_200_000],
-  ])('parses %s', (text, ms) => expect(parseGoDuration(text)).toBe(ms));
-
-  it.each([['6', 'missing unit'], ['', 'invalid duration'], ['1d', 'unknown unit "d"'], ['s', 'invalid duration'], ['.s', 'invalid duration']])(
-    'refuses %j as Go does (%s)', (text, why) => expect((parseGoDuration(text) as Error).message).toContain(why),
-  );
-
-  it.each([[6000, '6s'], [60_000, '1m0s'], [90_000, '1m30s'], [500, '500ms'], [0, '0s'], [3_600_000, '1h0m0s'], [1500, '1.5s']])(
-    'formats %d ms as %s', (ms, text) => expect(formatGoDuration(ms)).toBe(text),
-  );
-});
 
 describe('config-autoscaler', () => {
   it("takes Knative's defaults for absent keys", () => {

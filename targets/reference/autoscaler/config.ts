@@ -5,8 +5,7 @@
  * value there is one Knative itself accepts.
  */
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { formatGoDuration, parseGoDuration } from '../../../lib/go-values/duration.ts';
-import { parseGoBool, parseGoFloat, parseGoInt32 } from '../../../lib/go-values/strconv.ts';
+import { formatGoDuration, parseGoBool, parseGoDuration, parseGoFloat, parseGoInt32 } from '../../../lib/go-values/index.ts';
 
 export const CONFIG_AUTOSCALER = { namespace: 'knative-serving', name: 'config-autoscaler' } as const;
 export const KPA_CLASS = 'kpa.autoscaling.knative.dev';

@@ -3,7 +3,7 @@
  * and reportingComponent `autoscaler`). Repeats of the same decision (same reason and aggregation key, e.g.
  * the same scale change) within AGGREGATE_MS raise `count` and `lastTimestamp` of the first Event instead of
  * adding one, as client-go's correlator does. Posting is fire and forget, `EVENT_POST_DELAY_MS` after recording
- * (`../controllers/event-delay.ts`); failures are logged.
+ * (`../controller-runtime/event-delay.ts`); failures are logged.
  */
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type CoreV1Event, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { describeError } from '../../../lib/errors.ts';

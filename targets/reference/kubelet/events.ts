@@ -34,7 +34,7 @@ export function containerFieldPath(containerName: string, init = false): string 
  * `source` and `reportingComponent`/`reportingInstance`. Repeats are not aggregated into `count`. Sent one at a
  * time, in order, as client-go's broadcaster does (one goroutine drains its queue): a pod start records six at
  * once, and sent side by side they would open connections and take the API server's time from the pod's status.
- * A batch starts `EVENT_POST_DELAY_MS` after its first Event was recorded (`../controllers/event-delay.ts`).
+ * A batch starts `EVENT_POST_DELAY_MS` after its first Event was recorded (`../controller-runtime/event-delay.ts`).
  */
 export function createEventRecorder(client: Client, source: { component: string; host: string }, log: (m: string) => void): EventRecorder {
   const queue: { body: CoreV1Event; describe: string }[] = [];

@@ -1,6 +1,6 @@
 import { QUEUE_ENV, QUEUE_METRICS_PORT, QUEUE_SERVING_PORT } from '../serving/dataplane.ts';
 
-/** The variable through which the process kubelet gives the queue-proxy its pod IP (catalog `bindAddressEnv`). */
+/** The variable through which the process kubelet gives the queue-proxy its pod IP (`bindAddressEnv` of fixtures/workloads/images.yaml). */
 export const BIND_ADDRESS_ENV = 'QUEUE_BIND_ADDRESS';
 
 /** Knative's default revision timeout (config-defaults `revision-timeout-seconds`). */

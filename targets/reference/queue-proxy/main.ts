@@ -1,6 +1,6 @@
 /**
  * gauntlet/queue-proxy: Knative Serving's queue-proxy for the reference, run by the process kubelet as the
- * `queue-proxy` container of every revision pod (fixtures/workloads/catalog.yaml). Dependency-free (`node:`
+ * `queue-proxy` container of every revision pod (fixtures/workloads/images.yaml). Dependency-free (`node:`
  * modules only). Environment and behaviour: README.md.
  */
 import { ConfigError, configFromEnv } from './config.ts';

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { parseGoDuration } from '../../../../lib/go-values/duration.ts';
+import { parseGoDuration } from '../../../../lib/go-values/index.ts';
 
 /** The pod annotation holding a ProxyConfig (YAML or JSON) that overrides the mesh's default for its sidecar. */
 export const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
