@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, readReport, tempDir } from './cli.ts';
-import { alive, descendants, eventually, listeningPorts, type Proc } from '../lib/testing/processes.ts';
+import { alive, descendants, listeningPorts, type Proc } from '../lib/testing/processes.ts';
+import { eventually } from '../lib/testing/eventually.ts';
 
 const scratch = tempDir('no-leaks');
 afterAll(() => scratch.remove());
@@ -33,7 +34,7 @@ async function killMidRun(signal: 'SIGINT' | 'SIGKILL') {
       const procs = descendants(pid);
       return procs.some((p) => p.cmd.includes('probe/main.ts')) ? procs : undefined;
     },
-    90_000,
+    { timeoutMs: 90_000, intervalMs: 100 },
   );
   const started: Proc[] = tree.filter((p) => p.pid !== pid);
   const ports = listeningPorts(tree.map((p) => p.pid));
@@ -47,7 +48,7 @@ async function killMidRun(signal: 'SIGINT' | 'SIGKILL') {
     const { report } = readReport(join(scratch.path, signal));
     expect(report.errors).toContain('the run was interrupted');
   }
-  await eventually('every process of the run to exit', () => (started.every((p) => !alive(p.pid)) ? true : undefined), 30_000).catch(() => undefined);
+  await eventually('every process of the run to exit', () => (started.every((p) => !alive(p.pid)) ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 }).catch(() => undefined);
   const survivors = started.filter((p) => alive(p.pid)).map((p) => `${p.pid} ${p.cmd}`);
   expect(survivors).toEqual([]);
   for (const p of ports) expect(await refused(p.address, p.port), `${p.address}:${p.port} still accepts`).toBe(true);

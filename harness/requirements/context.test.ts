@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unreachableKubeconfig } from '../../lib/testing/kubeconfig.ts';
 import { runRequirement } from './context.ts';
 import { requirement, type RequirementBody } from './requirement.ts';
 import type { RunContext } from './run-context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-context-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const kubeconfig = join(dir, 'kubeconfig');
-writeFileSync(kubeconfig, [
-  'apiVersion: v1', 'kind: Config', 'current-context: c',
-  'clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]',
-  'contexts: [{name: c, context: {cluster: c, user: u}}]', 'users: [{name: u, user: {}}]', '',
-].join('\n'));
+const kubeconfig = unreachableKubeconfig(dir);
 const run: RunContext = {
   kubeconfig, context: null, namespace: 'ns', reportDir: dir, selected: ['X.A'], targetLock: 'unused', showProgress: false,
   settings: { readyTimeoutSeconds: 1, requestTimeoutSeconds: 1, coldStartP95Seconds: 1, gateway: { namespace: 'x', name: 'x', portName: 'http' } },

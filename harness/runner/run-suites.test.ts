@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unreachableKubeconfig } from '../../lib/testing/kubeconfig.ts';
 import { runSuites } from './run-suites.ts';
 import { readJournal } from './testing/journal.ts';
 
@@ -13,12 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('runSuites', () => {
   it('runs files side by side, exclusive phases alone across threads, light loads never beside them; a load outside both is an error', async () => {
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, [
-      'apiVersion: v1', 'kind: Config', 'current-context: c',
-      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]',
-      'contexts: [{name: c, context: {cluster: c, user: u}}]', 'users: [{name: u, user: {}}]', '',
-    ].join('\n'));
+    const kubeconfig = unreachableKubeconfig(dir);
     const ids = ['FIXTURE.EXCLUSIVE-A', 'FIXTURE.EXCLUSIVE-B', 'FIXTURE.EXCLUSIVE-C'];
     const light = ['FIXTURE.LIGHT-A', 'FIXTURE.LIGHT-B'];
     const { results, errors } = await runSuites({

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { execaSync } from 'execa';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Proc {
   pid: number;
@@ -59,14 +58,4 @@ export function listeningPorts(pids: number[]): { address: string; port: number;
     }
   }
   return ports;
-}
-
-export async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await sleep(100);
-  }
 }

@@ -23,6 +23,7 @@ import { CONFIG_AUTOSCALER, parseAutoscalerConfig } from './config.ts';
 import { startAutoscaler, TICK_MS, type Autoscaler } from './controller.ts';
 import type { RevisionScraper } from './scrape.ts';
 import type { PodAutoscaler, ServerlessService } from './types.ts';
+import { eventually } from '../../../lib/testing/eventually.ts';
 
 const WAIT_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-autoscaler-'));
@@ -52,20 +53,8 @@ const scrape: RevisionScraper = (revision, pods) => {
 /** Every spec.replicas the Deployment had, as the informer saw them. */
 const replicasSeen: { atMs: number; replicas: number }[] = [];
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${describeError(last)})` : ''}; log tail:\n${logs.slice(-15).join('\n')}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> =>
+  eventually(what, probe, { timeoutMs, context: () => `log tail:\n${logs.slice(-15).join('\n')}` });
 
 const getPa = async () => (await custom.getNamespacedCustomObject({
   group: 'autoscaling.internal.knative.dev', version: 'v1alpha1', namespace: ns, plural: 'podautoscalers', name: REV,

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeError } from '../../../lib/errors.ts';
 import { requireBinaries } from '../../../lib/tools/resolve.ts';
 import { startControlPlane, type ControlPlane } from '../controlplane/controlplane.ts';
 import { InformerSet } from '../controller-runtime/controller.ts';
@@ -17,6 +16,7 @@ import { ISTIO_CRDS } from '../crds/istio.ts';
 import { ActiveMutants } from '../mutants/active.ts';
 import { startMeshControlPlane, type MeshControlPlane } from './controller.ts';
 import { proxyFiles } from './layout.ts';
+import { eventually } from '../../../lib/testing/eventually.ts';
 
 const WAIT_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-mesh-controller-'));
@@ -34,20 +34,8 @@ let mesh: MeshControlPlane | undefined;
 let core: CoreV1Api;
 let custom: CustomObjectsApi;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${describeError(last)})` : ''}; log tail:\n${logs.slice(-15).join('\n')}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> =>
+  eventually(what, probe, { timeoutMs, context: () => `log tail:\n${logs.slice(-15).join('\n')}` });
 
 const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
 /** The filter chains of the app port's inbound listener (`<podIP>_<port>`), from the sidecar's LDS file. */

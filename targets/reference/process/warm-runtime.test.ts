@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ENTRY, runsWarm, startWarmRuntimes, type WarmRuntimeOptions, type WarmRuntimes } from './warm-runtime.ts';
 import { startProcess, type ManagedProcess, type SpawnOptions } from '../../../lib/process/spawn.ts';
+import { eventually } from '../../../lib/testing/eventually.ts';
 
 const REPORT = fileURLToPath(new URL('./testing/report-process.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-warm-'));
@@ -42,14 +43,7 @@ const alive = (pid: number) => {
   }
 };
 
-async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 1000; i++) {
-    const v = probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`never: ${what}`);
-}
+const until = <T>(what: string, probe: () => T | undefined): Promise<T> => eventually(what, probe, { timeoutMs: 20_000, intervalMs: 20 });
 
 afterEach(async () => {
   await Promise.all(started.map((p) => p.stop(0)));
