@@ -72,10 +72,9 @@ describe('runLoad with the real k6', () => {
   it('stops k6 at once when aborted, leaving no k6 process', async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 1000);
-    const started = Date.now();
-    const err = await runLoad({ name: 'aborted', url: `${url}/`, executor: { type: 'constant-vus', vus: 2, durationSeconds: 60 } }, { outDir: out.path, signal: abort.signal }).catch((e: unknown) => e);
+    // An hour-long load: that the call returns at all (within the test's timeout) shows the abort stopped k6.
+    const err = await runLoad({ name: 'aborted', url: `${url}/`, executor: { type: 'constant-vus', vus: 2, durationSeconds: 3600 } }, { outDir: out.path, signal: abort.signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(K6Error);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(descendants(process.pid).filter((p) => p.cmd.includes('k6 run'))).toEqual([]);
   });
 

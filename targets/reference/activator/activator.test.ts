@@ -10,7 +10,7 @@ import { QUEUE_SERVING_PORT, type ActivatorStat, type AutoscalerLink } from '../
 import { REVISIONS } from '../serving/resources.ts';
 import type { KRevision } from '../serving/types.ts';
 import { startActivator, type Activator, type InformerSource } from './index.ts';
-import { PROBE_FREQUENCY_MS, REFUSED_RETRY_MS } from './probe.ts';
+import { eventually } from '../../../lib/testing/eventually.ts';
 import { FakeInformerSet, pod, revision, type FakeInformer } from './testing/fake-informers.ts';
 
 /**
@@ -42,8 +42,8 @@ class FakeAutoscaler implements AutoscalerLink {
   report(stat: ActivatorStat): void {
     this.stats.push(stat);
   }
-  /** Resolves at the next poke (or at once if one came already); fails after `ms`. */
-  poked(ms = 5000): Promise<void> {
+  /** Resolves at the next poke (or at once if one came already); fails after `ms` (a test that would hang). */
+  poked(ms = 30_000): Promise<void> {
     if (this.pokes.length > 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no poke within ${ms} ms`)), ms);
@@ -83,6 +83,11 @@ interface FakePod {
   seen: IncomingHttpHeaders[];
   /** The activator's probes (`K-Network-Probe: queue`). */
   probes: IncomingHttpHeaders[];
+  /**
+   * What happened to the pod, in order: `probe 200` / `probe 503` as it answered a probe, `request` as a request
+   * arrived, and whatever the test adds (`ready in the API`, ...): order, not time, is what the tests judge.
+   */
+  log: string[];
   /** Whether a probe passes (200 `queue`); 503 otherwise. */
   probeReady: boolean;
   maxInflight: () => number;
@@ -96,10 +101,12 @@ async function fakePod(delayMs = 0, ip = network.allocate()): Promise<FakePod> {
   const server: Server = createServer((req, res) => {
     if (req.headers['k-network-probe'] !== undefined) {
       fake.probes.push(req.headers);
+      fake.log.push(fake.probeReady ? 'probe 200' : 'probe 503');
       res.writeHead(fake.probeReady ? 200 : 503, { 'content-type': 'text/plain' }).end(fake.probeReady ? 'queue' : '');
       return;
     }
     seen.push(req.headers);
+    fake.log.push('request');
     inflight++;
     max = Math.max(max, inflight);
     setTimeout(() => {
@@ -112,7 +119,7 @@ async function fakePod(delayMs = 0, ip = network.allocate()): Promise<FakePod> {
     server.close(() => r());
     server.closeAllConnections();
   }));
-  const fake: FakePod = { ip, seen, probes: [], probeReady: false, maxInflight: () => max };
+  const fake: FakePod = { ip, seen, probes: [], log: [], probeReady: false, maxInflight: () => max };
   return fake;
 }
 
@@ -142,6 +149,9 @@ function send(env: Env, rev: string, o: { headers?: Record<string, string>; time
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for an outcome; the bound only ends a test that would otherwise hang. */
+const until = <T>(what: string, probe: () => T | undefined) => eventually(what, probe, { timeoutMs: 30_000, intervalMs: 10 });
+const pokedFor = (env: Env, rev: string) => until(`a poke for ${rev}`, () => (env.autoscaler.pokes.includes(`${NS}/${rev}`) ? true : undefined));
 
 describe('activator', () => {
   let env: Env;
@@ -158,24 +168,24 @@ describe('activator', () => {
 
   it('holds a request for a revision at zero, pokes the autoscaler, and sends it on once a pod is ready', async () => {
     env.revisions.set(revision(NS, 'cold-00001'));
-    const t0 = Date.now();
     const pending = send(env, 'cold-00001');
     await env.autoscaler.poked();
     expect(env.autoscaler.pokes).toEqual(['ns/cold-00001']);
     expect(env.autoscaler.stats[0]).toEqual({ namespace: NS, revision: 'cold-00001', concurrency: 1, requests: 1 }); // at once
-    // The pod exists but is not ready yet: still held.
+    // The pod exists but is not ready yet: probed, as Knative's activator probes a revision's pods that are
+    // not ready yet, and the request still held.
     const p = await fakePod();
     env.pods.set(pod(NS, 'cold-pod', 'cold-00001', { ip: p.ip, ready: false }));
-    await sleep(300);
+    await until('two probes of the pod', () => (p.probes.length >= 2 ? true : undefined));
     expect(p.seen).toHaveLength(0);
-    // ... and probed, as Knative's activator probes a revision's pods that are not ready yet.
-    expect(p.probes.length).toBeGreaterThanOrEqual(2);
     expect(p.probes[0]).toMatchObject({ 'k-network-probe': 'queue', 'user-agent': 'Knative-Activator-Probe' });
+    p.log.push('ready in the API');
     env.pods.set(pod(NS, 'cold-pod', 'cold-00001', { ip: p.ip, ready: true }));
     const res = await pending;
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(p.ip);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    // The request that waited for the pod reached it after the pod became ready, not before.
+    expect(p.log.filter((e) => e !== 'probe 503')).toEqual(['ready in the API', 'request']);
     expect(p.seen[0]).toMatchObject({ 'k-proxy-request': 'activator', 'k-original-host': 'hello.ns.example.com', host: `${p.ip}:8012` });
     expect(p.seen[0]).not.toHaveProperty('knative-serving-revision');
     expect(p.seen[0]).not.toHaveProperty('knative-serving-namespace');
@@ -186,45 +196,55 @@ describe('activator', () => {
     const pending = send(env, 'probed-00001');
     const p = await fakePod();
     env.pods.set(pod(NS, 'probed-pod', 'probed-00001', { ip: p.ip, ready: false }));
-    await sleep(100);
+    await until('a failed probe of the pod', () => (p.log.includes('probe 503') ? true : undefined));
     expect(p.seen).toHaveLength(0);
-    const t0 = Date.now();
     p.probeReady = true;
     const res = await pending;
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(p.ip);
-    expect(Date.now() - t0).toBeLessThan(PROBE_FREQUENCY_MS + 150); // the next probe
+    // Never Ready in the API: failed probes, then the probe that passed, then the request, and no probe after it.
+    // (How often it probes is the fake-clock test's in throttlers.test.ts.)
+    const passed = p.log.indexOf('probe 200');
+    expect(new Set(p.log.slice(0, passed))).toEqual(new Set(['probe 503']));
+    expect(p.log.slice(passed)).toEqual(['probe 200', 'request']);
     // Ready in the API, then not: probed again before it takes another request.
     env.pods.set(pod(NS, 'probed-pod', 'probed-00001', { ip: p.ip, ready: true }));
     p.probeReady = false;
+    const mark = p.log.length;
     env.pods.set(pod(NS, 'probed-pod', 'probed-00001', { ip: p.ip, ready: false }));
     const again = send(env, 'probed-00001');
-    await sleep(100);
+    await until('a failed probe after the pod turned not ready', () => (p.log.slice(mark).includes('probe 503') ? true : undefined));
     expect(p.seen).toHaveLength(1);
     p.probeReady = true;
     expect((await again).status).toBe(200);
     expect(p.seen).toHaveLength(2);
+    const since = p.log.slice(mark);
+    expect(new Set(since.slice(0, -2))).toEqual(new Set(['probe 503']));
+    expect(since.slice(-2)).toEqual(['probe 200', 'request']);
   });
 
-  it('probes a pod whose queue-proxy does not listen yet every 10 ms', async () => {
+  it('sends a held request to a pod whose queue-proxy starts listening after the pod has its IP', async () => {
     env.revisions.set(revision(NS, 'early-00001'));
     const pending = send(env, 'early-00001');
     const ip = network.allocate(); // the pod has its IP; its queue-proxy is still starting
     env.pods.set(pod(NS, 'early-pod', 'early-00001', { ip, ready: false }));
-    await sleep(150);
-    const t0 = Date.now();
+    await pokedFor(env, 'early-00001'); // the request is held, the pod probed (refused: nothing listens)
     const p = await fakePod(0, ip);
     p.probeReady = true;
     const res = await pending;
     expect(res.status).toBe(200);
-    expect(Date.now() - t0).toBeLessThan(REFUSED_RETRY_MS + 100);
+    expect(await res.text()).toBe(ip);
+    // How often a refusing pod is probed is the fake-clock test's in throttlers.test.ts.
+    expect(p.log.slice(-2)).toEqual(['probe 200', 'request']);
   });
 
   it('reports per revision every interval, then zeros once, then nothing', async () => {
-    await sleep(350);
-    const mine = env.autoscaler.stats.filter((s) => s.revision === 'cold-00001');
-    expect(mine.at(-1)).toEqual({ namespace: NS, revision: 'cold-00001', concurrency: 0, requests: 0 });
-    expect(mine.filter((s) => s.concurrency === 0 && s.requests === 0)).toHaveLength(1);
+    const mine = () => env.autoscaler.stats.filter((s) => s.revision === 'cold-00001');
+    const idle = (s: ActivatorStat) => s.concurrency === 0 && s.requests === 0;
+    await until('a report of zeros for cold-00001', () => (mine().some(idle) ? true : undefined));
+    await sleep(350); // several report intervals (100 ms): none may add another
+    expect(mine().at(-1)).toEqual({ namespace: NS, revision: 'cold-00001', concurrency: 0, requests: 0 });
+    expect(mine().filter(idle)).toHaveLength(1);
   });
 
   it('keeps each pod at containerConcurrency and balances across the ready pods', async () => {
@@ -256,19 +276,31 @@ describe('activator', () => {
     expect(await res.text()).toBe(live.ip);
   });
 
-  it('answers 504 when no pod is ready within the revision\'s timeoutSeconds', async () => {
+  it('answers 504 when no pod is ready within the revision\'s timeoutSeconds, and holds on a request whose revision allows longer', async () => {
     env.revisions.set(revision(NS, 'never-00001', { timeoutSeconds: 1 }));
+    env.revisions.set(revision(NS, 'patient-00001', { timeoutSeconds: 600 }));
+    let patientAnswered = false;
+    const patient = send(env, 'patient-00001', { timeoutMs: 600_000 }).finally(() => (patientAnswered = true));
+    await pokedFor(env, 'patient-00001');
     const t0 = Date.now();
     const res = await send(env, 'never-00001');
     expect(res.status).toBe(504);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(await res.text()).toMatch(/activator request timeout/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950); // not before the timeout
+    // The 504 is the 1 s revision's own deadline: the request for the 600 s revision, held since before it, still waits...
+    expect(patientAnswered).toBe(false);
+    // ...and is answered once its revision has a ready pod.
+    const p = await fakePod();
+    env.pods.set(pod(NS, 'patient-pod', 'patient-00001', { ip: p.ip, ready: true }));
+    const ok = await patient;
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe(p.ip);
   });
 
   it('answers 503 to held requests when their revision is deleted', async () => {
     env.revisions.set(revision(NS, 'doomed-00001'));
     const pending = send(env, 'doomed-00001');
-    await sleep(100);
+    await pokedFor(env, 'doomed-00001'); // held
     env.revisions.remove('doomed-00001', NS);
     const res = await pending;
     expect(res.status).toBe(503);
@@ -302,13 +334,13 @@ describe('activator', () => {
 });
 
 describe('activator with the no-activator mutant', () => {
-  it('answers 503 at once for a revision with no ready pod, and still proxies to ready pods', async () => {
+  it('answers 503 without holding a request for a revision with no ready pod, and still proxies to ready pods', async () => {
     const env = await startEnv(['no-activator']);
-    env.revisions.set(revision(NS, 'zero-00001'));
-    const t0 = Date.now();
+    env.revisions.set(revision(NS, 'zero-00001')); // timeoutSeconds 300 s: a held request would get nothing before the client gives up
     const res = await send(env, 'zero-00001');
+    // Answered while the revision has no pod at all: not held for one.
     expect(res.status).toBe(503);
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await res.text()).toMatch(/requests are not held/);
     expect(env.autoscaler.pokes).toEqual([]);
     const p = await fakePod();
     env.pods.set(pod(NS, 'zero-pod', 'zero-00001', { ip: p.ip, ready: true }));

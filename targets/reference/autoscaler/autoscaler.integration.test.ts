@@ -2,6 +2,9 @@
  * The autoscaler against a real kube-apiserver and kube-controller-manager (deployment and replicaset
  * controllers). No kubelet: pods are marked Ready by the test (as a kubelet would), and the queue-proxies'
  * metrics are fed through the injectable scraper. Bounds come from the autoscaler's own configuration.
+ * Nothing here is judged by how long it took (a busy machine only makes it slower): each wait is for an
+ * outcome, bounded by WAIT_MS only so that a broken autoscaler fails the test instead of hanging it; order is
+ * judged by the autoscaler's own ticks and timestamps. How fast it scales is the benchmarks' business.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +23,7 @@ import { KNATIVE_INTERNAL_CRDS } from '../crds/knative-internal.ts';
 import { ActiveMutants } from '../mutants/active.ts';
 import { DEPLOYMENTS } from '../serving/resources.ts';
 import { CONFIG_AUTOSCALER, parseAutoscalerConfig } from './config.ts';
-import { startAutoscaler, TICK_MS, type Autoscaler } from './controller.ts';
+import { startAutoscaler, type Autoscaler } from './controller.ts';
 import type { RevisionScraper } from './scrape.ts';
 import type { PodAutoscaler, ServerlessService } from './types.ts';
 import { eventually } from '../../../lib/testing/eventually.ts';
@@ -45,8 +48,11 @@ let custom: CustomObjectsApi;
 
 /** Total concurrency the revision's queue-proxies report; the last time a scrape reported some. */
 const traffic = { total: 0, lastNonzeroAtMs: 0 };
+/** Scrapes of the revision so far: one per autoscaler tick while it has ready pods. */
+let scrapes = 0;
 const scrape: RevisionScraper = (revision, pods) => {
   if (revision.name !== REV || pods.length === 0) return Promise.resolve(undefined);
+  scrapes++;
   if (traffic.total > 0) traffic.lastNonzeroAtMs = Date.now();
   return Promise.resolve({ concurrency: traffic.total, proxiedConcurrency: 0, rps: traffic.total, proxiedRps: 0 });
 };
@@ -55,6 +61,11 @@ const replicasSeen: { atMs: number; replicas: number }[] = [];
 
 const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> =>
   eventually(what, probe, { timeoutMs, context: () => `log tail:\n${logs.slice(-15).join('\n')}` });
+/** Waits for `n` more autoscaler ticks (scrapes of the revision), however long they take. */
+const ticks = async (n: number) => {
+  const target = scrapes + n;
+  await until(`${n} more ticks`, () => (scrapes >= target ? true : undefined));
+};
 
 const getPa = async () => (await custom.getNamespacedCustomObject({
   group: 'autoscaling.internal.knative.dev', version: 'v1alpha1', namespace: ns, plural: 'podautoscalers', name: REV,
@@ -180,7 +191,7 @@ describe('KPA autoscaler with a real control plane', () => {
         },
       },
     });
-    await until('the initial scale of 2', async () => ((await replicas()) === 2 ? true : undefined), 5000);
+    await until('the initial scale of 2', async () => ((await replicas()) === 2 ? true : undefined));
     const pa = await until('the PA Ready', async () => {
       const p = await getPa();
       return conditionOf(p.status?.conditions, 'Ready')?.status === 'True' ? p : undefined;
@@ -191,7 +202,7 @@ describe('KPA autoscaler with a real control plane', () => {
     const sks = await until('the SKS in Serve mode', async () => {
       const s = await getSks();
       return s.spec?.mode === 'Serve' ? s : undefined;
-    }, 3 * TICK_MS);
+    });
     expect(sks.spec).toEqual({
       mode: 'Serve', numActivators: 1, objectRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: DEPLOYMENT }, protocolType: 'http1',
     });
@@ -203,8 +214,8 @@ describe('KPA autoscaler with a real control plane', () => {
 
   it('a config-autoscaler patch changes the target live', async () => {
     await patchConfig({ 'container-concurrency-target-percentage': '35' }); // 14 / (10 x 35%) = 4 pods
-    await until('the new config', () => (autoscaler!.config().containerConcurrencyTargetFraction === 0.35 ? true : undefined), 5000);
-    await until('4 replicas', async () => ((await replicas()) === 4 ? true : undefined), 5000);
+    await until('the new config', () => (autoscaler!.config().containerConcurrencyTargetFraction === 0.35 ? true : undefined));
+    await until('4 replicas', async () => ((await replicas()) === 4 ? true : undefined));
     const e = await until('a ScaleUp to 4', async () => (await events('ScaleUp')).find((x) => field(x.message, 'desired') === '4'));
     expect(field(e.message, 'target')).toBe('3.500');
     expect(field(e.message, 'stable')).toBeDefined();
@@ -213,14 +224,14 @@ describe('KPA autoscaler with a real control plane', () => {
 
   it('rises under load up to max-scale, never past it, and panics', async () => {
     traffic.total = 100; // 100 / 3.5 = 29 pods wanted
-    await until('5 replicas', async () => ((await replicas()) === 5 ? true : undefined), 5000);
-    await new Promise((r) => setTimeout(r, 3 * TICK_MS));
+    await until('5 replicas', async () => ((await replicas()) === 5 ? true : undefined));
+    await ticks(3); // three more decisions with 29 pods wanted
     expect(Math.max(...replicasSeen.map((s) => s.replicas))).toBe(5);
     expect(await replicas()).toBe(5);
     expect((await getPa()).status?.desiredScale).toBe(5);
     // Steady: nothing is rewritten while nothing changes.
     const [paRv, sksRv] = [(await getPa()).metadata?.resourceVersion, (await getSks()).metadata?.resourceVersion];
-    await new Promise((r) => setTimeout(r, 2 * TICK_MS));
+    await ticks(2);
     expect([(await getPa()).metadata?.resourceVersion, (await getSks()).metadata?.resourceVersion]).toEqual([paRv, sksRv]);
     const panic = await until('a PanicStarted Event', async () => {
       const list = await events('PanicStarted');
@@ -230,8 +241,9 @@ describe('KPA autoscaler with a real control plane', () => {
   });
 
   it('scales to zero a stable window after the traffic stops plus max(grace, retention), not before; the SKS goes to Proxy', async () => {
-    await until('5 ready pods', async () => ((await readyPods()) === 5 ? true : undefined), 5000);
+    await until('5 ready pods', async () => ((await readyPods()) === 5 ? true : undefined));
     traffic.total = 0;
+    const stoppedAtMs = Date.now();
     const cfg = parseAutoscalerConfig((await core.readNamespacedConfigMap({ name: CONFIG_AUTOSCALER.name, namespace: CONFIG_AUTOSCALER.namespace })).data).config!;
     const retentionMs = 3000;
     const wait = Math.max(cfg.scaleToZeroGracePeriodMs, retentionMs);
@@ -239,15 +251,18 @@ describe('KPA autoscaler with a real control plane', () => {
     const lastBucket = () => Math.floor(traffic.lastNonzeroAtMs / 1000) * 1000;
     const serveUntilInactive = await getSks();
     expect(serveUntilInactive.spec?.mode).toBe('Serve');
-    await until('0 replicas', async () => ((await replicas()) === 0 ? true : undefined), cfg.stableWindowMs + wait + 10 * TICK_MS);
+    await until('0 replicas', async () => ((await replicas()) === 0 ? true : undefined), cfg.stableWindowMs + wait + WAIT_MS);
     // The watch that records replicas may deliver the change a little after the read above saw it.
     const zeroSeenAt = (await until('the watch to see 0 replicas', () => replicasSeen.find((s) => s.replicas === 0 && s.atMs > traffic.lastNonzeroAtMs))).atMs;
     const zero = await until('a ScaledToZero Event', async () => (await events('ScaledToZero')).at(-1));
     const decidedAt = Date.parse(field(zero.message, 'at') ?? '');
     expect(decidedAt).toBeGreaterThanOrEqual(lastBucket() + cfg.stableWindowMs + wait);
     expect(zeroSeenAt).toBeGreaterThanOrEqual(decidedAt);
-    // Panic holds the scale for a stable window; scale-down halves per tick (5 -> 2 -> 1 -> 0): at most 4 ticks more.
-    expect(decidedAt).toBeLessThanOrEqual(traffic.lastNonzeroAtMs + cfg.stableWindowMs + wait + 4 * TICK_MS + 1000);
+    // Down only, from 5 to 0 (panic holds the scale for a stable window, then it halves per tick: 5 -> 2 -> 1 -> 0).
+    // That zero comes at the end of the grace and retention periods, not later, planKpa's tests judge on a fake clock.
+    const after = replicasSeen.filter((s) => s.atMs >= stoppedAtMs).map((s) => s.replicas);
+    expect(after).toEqual([...after].sort((a, b) => b - a));
+    expect(after.at(-1)).toBe(0);
 
     const pa = await until('the PA at zero', async () => {
       const p = await getPa();
@@ -262,19 +277,30 @@ describe('KPA autoscaler with a real control plane', () => {
     // The PA went inactive (SKS to Proxy) no later than `wait` before zero.
     const proxySince = Date.parse(conditionOf(sks.status?.conditions, 'ActivatorEndpointsPopulated')?.lastTransitionTime ?? '');
     expect(decidedAt - proxySince).toBeGreaterThanOrEqual(wait - 50);
-    await until('a ScaleDown to 0', async () => ((await events('ScaleDown')).some((e) => field(e.message, 'desired') === '0') ? true : undefined));
-  }, 60_000);
+    // The decision to go to zero (desired 0) came before zero was applied.
+    const down = await until('a ScaleDown to 0', async () => (await events('ScaleDown')).find((e) => field(e.message, 'desired') === '0'));
+    expect(Date.parse(field(down.message, 'at') ?? '')).toBeLessThanOrEqual(decidedAt);
+  }, 180_000);
 
-  it('a poke from the activator scales from zero at once; Active is Unknown (Queued) until a pod is ready', async () => {
-    const start = Date.now();
-    autoscaler!.report({ namespace: ns, revision: REV, concurrency: 1, requests: 1 });
-    autoscaler!.poke(ns, REV);
-    await until('1 replica', async () => ((await replicas()) === 1 ? true : undefined), 2000);
-    expect(Date.now() - start).toBeLessThan(TICK_MS + 500);
+  it('a poke from the activator scales from zero at once, with no tick to wait for; the PA is Active again once a pod is ready', async () => {
+    // An autoscaler whose next tick is an hour away: whatever scales the revision from zero now is the poke.
+    await autoscaler!.stop();
+    autoscaler = undefined;
+    const controllers = new KubeConfig();
+    controllers.loadFromFile(cp!.kubeconfigs.controllers);
+    const ticksBefore = scrapes;
+    autoscaler = await startAutoscaler({
+      kubeconfig: controllers, informers: informers!, mutants: new ActiveMutants([]), log: (line) => logs.push(line), scrape, tickMs: 3_600_000,
+    });
+    expect(await replicas()).toBe(0);
+    autoscaler.report({ namespace: ns, revision: REV, concurrency: 1, requests: 1 });
+    autoscaler.poke(ns, REV);
+    await until('1 replica', async () => ((await replicas()) === 1 ? true : undefined));
     const pa = await until('the PA Active again', async () => {
       const p = await getPa();
       return conditionOf(p.status?.conditions, 'Active')?.status === 'True' ? p : undefined;
-    }, 5000);
+    });
     expect(pa.status?.desiredScale).toBe(1);
+    expect(scrapes).toBe(ticksBefore); // no tick came
   });
 });

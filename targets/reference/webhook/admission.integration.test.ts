@@ -176,8 +176,8 @@ describe('reference CRDs and admission webhook on kube-apiserver', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { 'allow-zero-initial-scale': 'true' } } as KubernetesObject,
       undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
     );
-    // The webhook sees the patch through its watch, a moment later.
-    const deadline = Date.now() + 5000;
+    // The webhook sees the patch through its watch, a moment later (the deadline only ends a test that would hang).
+    const deadline = Date.now() + 30_000;
     for (;;) {
       try {
         const created = (await client.create(zero)) as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };

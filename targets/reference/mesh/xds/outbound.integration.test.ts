@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podLocalAddress, reservePodNetwork, type PodNetwork } from '../../kubelet/pod-network.ts';
 import { proxyFiles, SIDECAR_PORTS } from '../layout.ts';
 import type { MeshPod, MeshSnapshot } from '../snapshot.ts';
-import { outboundClusters, outboundListener, outboundRouteConfig, type OutboundMutants } from './outbound.ts';
+import { eventually } from '../../../../lib/testing/eventually.ts';
+import { OUTBOUND_STAT_PREFIX, outboundClusters, outboundListener, outboundRouteConfig, type OutboundMutants } from './outbound.ts';
 import { startFileEnvoy, type FileEnvoy } from './testing/outbound-envoy.ts';
 import { destinationRule, pod, service, snapshot, virtualService } from './testing/outbound-fixtures.ts';
 import { startUpstream, tally, viaProxy, type Reply, type Upstream, type UpstreamMode } from './testing/outbound-upstreams.ts';
@@ -68,6 +69,16 @@ const translate = (mutants: OutboundMutants) => ({ clusters: outboundClusters(me
 const use = (mutants: OutboundMutants = {}) => envoy!.apply(translate(mutants));
 const send = (target: string, path = '/', o: Parameters<typeof viaProxy>[3] = {}) => viaProxy(proxy, target, path, o);
 const count = (replies: Reply[], pred: (r: Reply) => boolean) => replies.filter(pred).length;
+/** The sum of Envoy's counters matching `filter`: what Envoy did, read instead of timing it. */
+const counted = async (filter: string) => [...(await envoy!.counters(filter)).values()].reduce((a, b) => a + b, 0);
+/** How many times `f` made Envoy count `filter`. */
+async function counting<T>(filter: string, f: () => Promise<T>): Promise<[T, number]> {
+  const before = await counted(filter);
+  const out = await f();
+  return [out, (await counted(filter)) - before];
+}
+const DELAYS_INJECTED = `^http\\.${OUTBOUND_STAT_PREFIX}\\.fault\\.delays_injected$`;
+const TIMEOUTS = (kind: 'per_try_timeout' | 'timeout') => `^cluster\\.outbound\\|80\\|\\|timeouts\\.demo\\.svc\\.cluster\\.local\\.upstream_rq_${kind}$`;
 async function sequential(n: number, f: () => Promise<Reply>): Promise<Reply[]> {
   const out: Reply[] = [];
   for (let i = 0; i < n; i++) out.push(await f());
@@ -120,24 +131,28 @@ describe('the outbound sidecar listener as an HTTP proxy, with a real Envoy', ()
     expect([...await tally(20, 4, () => send('reviews.demo'))]).toEqual([['reviews-v2', 20]]);
   }, 20_000);
 
-  it('aborts about half the requests with 503 at 50% (faultRateHalved: about a quarter)', async () => {
+  it('aborts about half the requests with 503 at 50% (faultRateOff 25 points: about a quarter)', async () => {
     await use();
     const aborted = (m: Map<string, number>) => (m.get('503') ?? 0) / 200;
     const normal = aborted(await tally(200, 10, () => send('faulty.demo', '/abort')));
     expect(normal).toBeGreaterThan(0.35);
     expect(normal).toBeLessThan(0.65);
-    await use({ faultRateHalved: true });
+    await use({ faultRateOff: 25 });
     const halved = aborted(await tally(200, 10, () => send('faulty.demo', '/abort')));
     expect(halved).toBeGreaterThan(0.12);
     expect(halved).toBeLessThan(0.38);
   }, 20_000);
 
-  it('delays requests by the fixed delay', async () => {
+  it('delays requests by the fixed delay, on the route with the fault only', async () => {
     await use();
-    expect((await send('faulty.demo', '/other')).ms).toBeLessThan(300);
-    const delayed = await send('faulty.demo', '/delay');
+    // Envoy's fault filter counts each delay it injects: none for the other route, one for the faulted one.
+    const [other, notDelayed] = await counting(DELAYS_INJECTED, () => send('faulty.demo', '/other'));
+    expect(other).toMatchObject({ status: 200, body: 'echo' });
+    expect(notDelayed).toBe(0);
+    const [delayed, delays] = await counting(DELAYS_INJECTED, () => send('faulty.demo', '/delay'));
     expect(delayed).toMatchObject({ status: 200, body: 'echo' });
-    expect(delayed.ms).toBeGreaterThanOrEqual(390);
+    expect(delays).toBe(1);
+    expect(delayed.ms).toBeGreaterThanOrEqual(390); // not answered before the delay
   });
 
   it('retries turn a 50%-failing upstream into 200s; retriesIgnored does not', async () => {
@@ -149,15 +164,18 @@ describe('the outbound sidecar listener as an HTTP proxy, with a real Envoy', ()
 
   it('answers 504 after a per-try timeout and after a route timeout (timeoutIgnored: waits for the upstream)', async () => {
     await use();
-    const perTry = await send('timeouts.demo', '/per-try?delay=1000');
-    expect(perTry.status).toBe(504);
-    expect(perTry.ms).toBeLessThan(800);
-    const route = await send('timeouts.demo', '/route?delay=1000');
-    expect(route.status).toBe(504);
-    expect(route.ms).toBeGreaterThanOrEqual(290);
-    expect(route.ms).toBeLessThan(800);
+    // The upstream answers 200 after 1 s: a 504 is Envoy's timeout, and Envoy's counters say which one.
+    const [perTry, perTryTimeouts] = await counting(TIMEOUTS('per_try_timeout'), () => send('timeouts.demo', '/per-try?delay=1000'));
+    expect(perTry).toMatchObject({ status: 504, body: 'upstream request timeout' });
+    expect(perTryTimeouts).toBe(1); // the try, cut at 200 ms (Istio's default retryOn does not retry a timeout)
+    const [route, routeTimeouts] = await counting(TIMEOUTS('timeout'), () => send('timeouts.demo', '/route?delay=1000'));
+    expect(route).toMatchObject({ status: 504, body: 'upstream request timeout' });
+    expect(routeTimeouts).toBe(1);
+    expect(route.ms).toBeGreaterThanOrEqual(290); // not before the route timeout (300 ms)
     await use({ timeoutIgnored: true });
-    expect(await send('timeouts.demo', '/route?delay=1000')).toMatchObject({ status: 200, body: 'echo' });
+    const [waited, noTimeouts] = await counting(TIMEOUTS('timeout'), () => send('timeouts.demo', '/route?delay=1000'));
+    expect(waited).toMatchObject({ status: 200, body: 'echo' });
+    expect(noTimeouts).toBe(0);
   });
 
   it('sheds what the connection pool cannot hold with Envoy\'s 503 + x-envoy-overloaded (noOverflowLimit: none shed)', async () => {
@@ -186,7 +204,8 @@ describe('the outbound sidecar listener as an HTTP proxy, with a real Envoy', ()
     await use();
     shadow.seen.length = 0;
     expect(await send('web.demo', '/mirrored')).toMatchObject({ status: 200, body: 'echo' });
-    for (let i = 0; i < 40 && shadow.seen.length === 0; i++) await sleep(25);
+    // The copy is sent fire and forget: it may arrive after the answer.
+    await eventually('the mirrored copy', () => (shadow.seen.length > 0 ? true : undefined), { timeoutMs: 30_000, intervalMs: 25 });
     expect(shadow.seen.map((s) => [s.url, s.headers.host])).toEqual([['/mirrored', 'web.demo-shadow']]);
     await use({ mirrorIgnored: true });
     shadow.seen.length = 0;

@@ -15,6 +15,11 @@ export interface FileEnvoy {
   readonly admin: string;
   /** Writes the discovery files (clusters first) and resolves once Envoy has taken both CDS and RDS. */
   apply(resources: { clusters: object[]; routes: object }): Promise<void>;
+  /**
+   * Envoy's counters whose names match `filter` (a regular expression, as the admin interface's), by name:
+   * what Envoy did (a fault injected, a timeout hit), for tests that judge that rather than a duration.
+   */
+  counters(filter: string): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -24,7 +29,7 @@ function writeDiscovery(files: ProxyFiles, path: string, resources: object[]): s
 }
 
 async function stats(admin: string, filter: string): Promise<string> {
-  return fetch(`http://${admin}/stats?filter=${encodeURIComponent(filter)}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text());
+  return fetch(`http://${admin}/stats?filter=${encodeURIComponent(filter)}`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text());
 }
 
 /**
@@ -81,6 +86,14 @@ export async function startFileEnvoy(o: {
         await sleep(25);
       }
       throw new Error(`envoy did not take CDS ${cdsVersion} / RDS ${rdsVersion}: ${seen} ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    },
+    async counters(filter) {
+      const out = new Map<string, number>();
+      for (const line of (await stats(admin, filter)).split('\n')) {
+        const m = /^(.+): (\d+)$/.exec(line.trim());
+        if (m) out.set(m[1]!, Number(m[2]));
+      }
+      return out;
     },
     stop: () => proc.stop(3000),
   };
