@@ -13,14 +13,19 @@ import { benchLoad } from './load.ts';
 import { benchServing } from './serving.ts';
 import { benchSuites } from './suites.ts';
 import { benchMesh } from './mesh.ts';
+import { benchStats } from './stats.ts';
 import type { BenchContext } from './context.ts';
 
-/** `ownReference: false`: the bench starts what it measures itself (the suites bench runs the CLI, which starts references). */
+/**
+ * `ownReference: false`: the bench starts what it measures itself (the suites bench runs the CLI, which starts
+ * references), or needs no target (the stats bench simulates).
+ */
 const BENCHES: Record<string, { title: string; run: (b: BenchContext) => Promise<string>; ownReference?: false }> = {
   load: { title: 'Load generation: requested vs achieved arrival rate (k6)', run: benchLoad },
   serving: { title: 'Reference serving: cold start, gateway and activator overhead, floors', run: benchServing },
   mesh: { title: 'Mesh: the cost of sidecars, plaintext and mTLS', run: benchMesh },
   suites: { title: 'Suite run time and agreement of consecutive runs', run: benchSuites, ownReference: false },
+  stats: { title: 'Statistics: false-fail and power of every proportion check', run: benchStats, ownReference: false },
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -81,6 +81,7 @@ describe('ShareJudge', () => {
     for (let i = 0; i < 100; i++) judge.outcome('b');
     expect(judge.responses).toBe(decidedAt + 100);
     expect(judge.judgement().report.requests).toBe(decidedAt);
+    expect(judge.judgement().afterDecision).toEqual({ b: 100 });
     // Errors that keep coming after the decision still cross the cut-off (on every response counted so far).
     // n others cross once n > (decidedAt + 100 + n) / 100, i.e. n > (decidedAt + 100) / 99.
     const n = Math.floor((decidedAt + 100) / 99) + 1;
@@ -88,6 +89,52 @@ describe('ShareJudge', () => {
     expect(judge.untrustworthy).toBe(false);
     judge.other('502');
     expect(judge.judgement()).toMatchObject({ verdict: 'fail', untrustworthy: true });
+  });
+
+  it('counts a batch reported as sent against the test until it is answered, and records what came after the decision', () => {
+    // 1,000 requests sent at once, answered 70/30: the test may decide before the batch's end only if the rest
+    // of the batch, counted either way, cannot change the decision; the rest is then recorded after it.
+    const judge = new ShareJudge({ expected: { a: 0.7, b: 0.3 } });
+    while (!judge.done) {
+      judge.sent(1000);
+      for (let i = 0; i < 1000; i++) judge.outcome(i % 10 < 7 ? 'a' : 'b');
+    }
+    const j = judge.judgement();
+    expect(j.verdict).toBe('pass');
+    expect(j.report.requests % 1000).toBe(0);
+    expect(j.responses).toBe(j.report.requests);
+    const after = Object.values(j.afterDecision).reduce((x, y) => x + y, 0);
+    expect(after).toBe(j.report.inFlight);
+    expect(after).toBeLessThan(100);
+  });
+
+  it('counts a concurrent sender\'s requests in flight against the test at every answer', () => {
+    const judge = new ShareJudge({ expected: { a: 0.7, b: 0.3 }, inFlight: 15 });
+    feed(judge, 50_000);
+    const j = judge.judgement();
+    expect(j.verdict).toBe('pass');
+    expect(j.report).toMatchObject({ inFlight: 15, requests: j.responses + 15 });
+    expect(() => new ShareJudge({ expected: { a: 0.7, b: 0.3 }, inFlight: -1 })).toThrow(RangeError);
+  });
+
+  it('stops at its time budget, inconclusive with the rate it got and the time the cap would take at it', () => {
+    let now = 0;
+    const judge = new ShareJudge({ expected: { a: 0.7, b: 0.3 }, maxSeconds: 10, clock: () => now });
+    // 100 answers a second: 1,000 answers in the budget, far from a decision.
+    for (let i = 0; !judge.done; i++) {
+      now = i * 10;
+      judge.outcome(i % 10 < 7 ? 'a' : 'b');
+    }
+    const j = judge.judgement();
+    expect(j).toMatchObject({ verdict: 'inconclusive', timedOut: true, responses: 1001, seconds: 10 });
+    expect(j.rate).toBeCloseTo(100.1, 1);
+    expect(j.reason).toMatch(/^not decided within the time budget of 10 s: 1000 requests at 100 req\/s \(the cap of 50000 would take 500 s at this rate\); a 70.00%/);
+    // A decision within the budget stands.
+    now = 0;
+    const quick = new ShareJudge({ expected: { a: 0.7, b: 0.3 }, maxSeconds: 10, clock: () => now });
+    feed(quick, 50_000);
+    expect(quick.judgement()).toMatchObject({ verdict: 'pass', timedOut: false });
+    expect(() => new ShareJudge({ expected: { a: 0.7, b: 0.3 }, maxSeconds: 0 })).toThrow(RangeError);
   });
 
   it('refuses outcomes that are not expected ones', () => {

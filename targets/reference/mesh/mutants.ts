@@ -2,7 +2,8 @@ import type { ActiveMutants } from '../mutants/active.ts';
 
 /**
  * The active mutants that concern the mesh (mutants/offered.ts), as the flags its translation and its certificate
- * rotation read: each flag is true when its mutant is active.
+ * rotation read: each flag is true when its mutant is active; a mutant with a magnitude gives it instead
+ * (undefined when inactive).
  */
 export interface ActiveMeshMutants {
   strictAcceptsPlaintext: boolean;
@@ -12,8 +13,10 @@ export interface ActiveMeshMutants {
   certsNeverRotate: boolean;
   authzIgnored: boolean;
   ignoresHeaderMatch: boolean;
-  weightsSkewed: boolean;
-  faultRateHalved: boolean;
+  /** mesh-weights-skewed's points, when active. */
+  weightsSkew: number | undefined;
+  /** fault-rate-off's points, when active. */
+  faultRateOff: number | undefined;
   retriesIgnored: boolean;
   timeoutIgnored: boolean;
   mirrorIgnored: boolean;
@@ -31,8 +34,8 @@ export function activeMeshMutants(active: ActiveMutants): ActiveMeshMutants {
     certsNeverRotate: active.has('certs-never-rotate'),
     authzIgnored: active.has('authz-ignored'),
     ignoresHeaderMatch: active.has('ignores-header-match'),
-    weightsSkewed: active.has('mesh-weights-skewed'),
-    faultRateHalved: active.has('fault-rate-halved'),
+    weightsSkew: active.value('mesh-weights-skewed'),
+    faultRateOff: active.value('fault-rate-off'),
     retriesIgnored: active.has('retries-ignored'),
     timeoutIgnored: active.has('timeout-ignored'),
     mirrorIgnored: active.has('mirror-ignored'),

@@ -15,7 +15,9 @@ export interface SplitCheck {
   /** The keep-alive connection check's error budget. */
   mixAlpha: number;
   tolerance: number;
+  /** The split test's request cap (answered and in flight). */
   maxRequests: number;
+  /** The time budget of this split's test; past it, inconclusive with the rate it got. */
   maxSeconds: number;
   concurrency: number;
   timeoutMs: number;
@@ -32,6 +34,8 @@ export interface SplitOutcome {
   errors: Record<string, number>;
   /** Answers from revisions that spec.traffic does not name. */
   unexpected: Record<string, number>;
+  /** Answers after the split test decided (in flight at the decision, or sent after it for the keep-alive check). */
+  afterDecision: Record<string, number>;
   mix?: ConnectionMix & { minRequests: number };
 }
 
@@ -39,15 +43,21 @@ export interface SplitOutcome {
  * Sends requests until the share judge (harness/stats/share-judge.ts: the sequential split test, and failed
  * requests beyond its cut-off) decides whether the observed shares per revision match `percents` within the
  * tolerance; in keep-alive mode, also checks that every connection sees every revision (a platform that splits
- * per connection fails that at once). Stops at the first answer that decides. What is this suite's own: how
- * the requests are sent, that an answer counts as its revision only as a 200 with the revision header, that
- * a revision spec.traffic does not name fails at once, and the keep-alive check.
+ * per connection fails that at once). Stops at the first answer that decides.
+ *
+ * Nothing is dropped: a failed request counts against the test (as whichever revision keeps it from deciding),
+ * and so does every request still in flight at each answer (the sampler keeps `concurrency` in flight: the
+ * others besides the one that answered), so a decision holds however the requests in flight at it are
+ * answered; those that still arrive (in keep-alive mode, where sending goes on) are evidence after the
+ * decision. What is this suite's own: how the requests are sent, that an answer counts as its revision only as
+ * a 200 naming its revision, that a revision spec.traffic does not name fails at once, and the keep-alive check.
  */
 export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
   const names = Object.keys(c.percents);
   const judge = new ShareJudge({
     expected: Object.fromEntries(names.map((n) => [n, c.percents[n]! / 100])),
     tolerance: c.tolerance, confidence: 1 - c.alpha, maxRequests: c.maxRequests, othersAre: 'requests failed',
+    inFlight: c.concurrency - 1, maxSeconds: c.maxSeconds,
   });
   const test = judge.test;
   const minRequests = connectionMixMinRequests(test.expected, c.concurrency, c.mixAlpha);
@@ -56,12 +66,18 @@ export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
   let mixed = true;
   let counted = 0;
   let decidedAt: number | undefined;
+  // The judge holds the caps; the sampler's leave room for the keep-alive check after a decision at the cap,
+  // and for answers that stop coming at all.
+  const sendCap = c.maxRequests + (mix ? c.concurrency * minRequests : 0) + c.concurrency;
   const run = await sample(
-    { url: c.url, via: c.via, mode: c.mode, concurrency: c.concurrency, timeoutMs: c.timeoutMs, maxRequests: c.maxRequests, maxSeconds: c.maxSeconds, ...(c.signal ? { signal: c.signal } : {}) },
+    {
+      url: c.url, via: c.via, mode: c.mode, concurrency: c.concurrency, timeoutMs: c.timeoutMs, maxRequests: sendCap,
+      maxSeconds: c.maxSeconds + c.timeoutMs / 1000, ...(c.signal ? { signal: c.signal } : {}),
+    },
     (a) => {
       if (a.status !== 200 || !a.revision) {
         judge.other(a.status === 0 ? `0 (${a.error ?? 'no response'})` : String(a.status));
-        return judge.untrustworthy;
+        return judge.untrustworthy || (judge.done && !test.done);
       }
       if (!names.includes(a.revision)) {
         unexpected[a.revision] = (unexpected[a.revision] ?? 0) + 1;
@@ -70,6 +86,7 @@ export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
       judge.outcome(a.revision);
       counted++;
       if (mix && !mix.add(a.connection, a.revision)) mixed = false;
+      if (judge.done && !test.done) return true; // the time budget ran out
       if (mixed && !test.done) return false;
       // Decided; in keep-alive mode go on (at most a connection's worth per connection) until every connection
       // has been judged, so that the evidence says how many connections a per-connection split pinned.
@@ -81,7 +98,7 @@ export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
   const split = judged.report;
   const mixResult = mix ? { ...mix.result(), minRequests } : undefined;
   const label = `${Object.values(c.percents).join('/')} ${c.mode === 'fresh' ? 'fresh connections' : 'keep-alive'}`;
-  const base = { label, split, run, errors: judged.others, unexpected, ...(mixResult ? { mix: mixResult } : {}) };
+  const base = { label, split, run, errors: judged.others, unexpected, afterDecision: judged.afterDecision, ...(mixResult ? { mix: mixResult } : {}) };
   const unexpectedNames = Object.keys(unexpected);
   if (unexpectedNames.length > 0) {
     return { ...base, verdict: 'fail', reason: `${label}: revision ${unexpectedNames.join(', ')} answered, which spec.traffic does not route to` };
@@ -99,8 +116,9 @@ export async function checkSplit(c: SplitCheck): Promise<SplitOutcome> {
   if (judged.verdict === 'pass' && mixResult && mixResult.judged === 0) {
     return { ...base, verdict: 'inconclusive', reason: `${label}: no connection carried ${minRequests} requests (${run.reused} reused of ${run.answered}), so splitting per connection could not be ruled out` };
   }
-  if (!judged.untrustworthy && split.decision === 'undecided') {
-    return { ...base, verdict: 'inconclusive', reason: `${label}: stopped by the ${run.stoppedBy} (${c.maxSeconds} s) before a decision: ${split.reason}` };
+  if (!judged.untrustworthy && split.decision === 'undecided' && !judged.timedOut) {
+    const rate = Math.round(run.answered / Math.max(run.seconds, 0.001));
+    return { ...base, verdict: 'inconclusive', reason: `${label}: stopped by the ${run.stoppedBy} after ${run.seconds.toFixed(0)} s at ${rate} req/s before a decision: ${split.reason}` };
   }
   return { ...base, verdict: judged.verdict, reason: `${label}: ${judged.reason}` };
 }
@@ -131,9 +149,13 @@ export function logSplit(log: EvidenceLog, o: SplitOutcome): void {
   for (const share of s.shares) {
     log.observe(`${o.label}: ${share.name} requests`, share.count);
     log.observe(`${o.label}: ${share.name} share`, pct(share.observed), { unit: '%', bound: `${pct(share.expected)} +- ${pct(s.tolerance)} pp` });
-    log.observe(`${o.label}: ${share.name} interval`, `${pct3(share.lower)}..${pct3(share.upper)} % at ${at}`, { bound: `inside ${pct(share.expected - s.tolerance)}..${pct(share.expected + s.tolerance)} %` });
+    log.observe(`${o.label}: ${share.name} interval`, `${pct3(share.lower)}..${pct3(share.upper)} % at ${at}`, {
+      bound: `pass: inside ${pct(share.expected - s.passWithin)}..${pct(share.expected + s.passWithin)} %; fail: outside ${pct(share.expected - s.failBeyond)}..${pct(share.expected + s.failBeyond)} %`,
+    });
   }
   log.observe(`${o.label}: requests used`, s.requests, { bound: `<= ${s.maxRequests}` });
+  log.observe(`${o.label}: requests in flight at the decision, counted either way`, s.inFlight);
+  if (Object.keys(o.afterDecision).length > 0) log.observe(`${o.label}: answers after the decision (evidence only)`, JSON.stringify(o.afterDecision));
   log.observe(`${o.label}: decision`, o.verdict);
   log.observe(`${o.label}: requests per second`, Math.round(o.run.answered / Math.max(o.run.seconds, 0.001)), { unit: 'req/s' });
   if (s.requests > 0) {

@@ -3,10 +3,10 @@
  * traffic-management promise false in a way a check can observe.
  */
 export interface OutboundMutants {
-  /** Weighted route destinations get 5 points of the total moved from the last one to the first. */
-  weightsSkewed?: boolean;
-  /** Every fault-injection percentage (delay and abort) is halved. */
-  faultRateHalved?: boolean;
+  /** Weighted route destinations get this many percentage points of the total moved from the last one to the first. */
+  weightsSkew?: number | undefined;
+  /** Every fault-injection percentage (delay and abort) is lowered by this many percentage points (not below 0). */
+  faultRateOff?: number | undefined;
   /** No retry policy on any route: neither the VirtualService's nor Istio's default. */
   retriesIgnored?: boolean;
   /** DestinationRule connection-pool limits are not applied: the circuit breakers stay at Istio's unlimited defaults. */
@@ -46,8 +46,10 @@ export const TYPE_URL = {
 export const OUTBOUND_ROUTE_NAME = 'http_proxy';
 export const FAULT_FILTER = 'envoy.filters.http.fault';
 
-/** An Istio percentage (0-100, fractions allowed) as Envoy's FractionalPercent, as istiod writes it (truncated). */
-export function fractionOfMillion(percent: number, halved = false): { numerator: number; denominator: 'MILLION' } {
-  const numerator = Math.trunc(percent * 10_000);
-  return { numerator: halved ? Math.floor(numerator / 2) : numerator, denominator: 'MILLION' };
+/**
+ * An Istio percentage (0-100, fractions allowed) as Envoy's FractionalPercent, as istiod writes it (truncated);
+ * `off` is the fault-rate-off mutant's points, taken off first (not below 0).
+ */
+export function fractionOfMillion(percent: number, off = 0): { numerator: number; denominator: 'MILLION' } {
+  return { numerator: Math.trunc(Math.max(0, percent - off) * 10_000), denominator: 'MILLION' };
 }

@@ -89,7 +89,7 @@ export function translateRule(rule: HttpRule, match: EnvoyRouteMatch, matchName:
     return undefined;
   }
   if (rule.fault) {
-    const fault = faultConfig(rule.fault, ctx.mutants.faultRateHalved === true, ctx.warn);
+    const fault = faultConfig(rule.fault, ctx.mutants.faultRateOff ?? 0, ctx.warn);
     if (fault) out.typed_per_filter_config = { [FAULT_FILTER]: fault };
   }
   if (rule.corsPolicy) ctx.warn('corsPolicy is not supported; left out');
@@ -121,7 +121,8 @@ function routeAction(rule: HttpRule, out: EnvoyRoute, authority: string | undefi
   } else {
     // A zero weight is dropped when there are others, as istiod does.
     const weighted = routes.filter((r) => (r.weight ?? 0) > 0);
-    const weights = ctx.mutants.weightsSkewed ? skewed(weighted.map((r) => r.weight!)) : weighted.map((r) => r.weight!);
+    const skew = ctx.mutants.weightsSkew;
+    const weights = skew !== undefined ? skewed(weighted.map((r) => r.weight!), skew) : weighted.map((r) => r.weight!);
     action.weighted_clusters = {
       clusters: weighted.map((r, i) => {
         const ops = headerOperations(r.headers);
@@ -134,11 +135,16 @@ function routeAction(rule: HttpRule, out: EnvoyRoute, authority: string | undefi
   return action;
 }
 
-/** The weights-skewed mutant: 5 points of the total move from the last destination to the first. */
-function skewed(weights: number[]): number[] {
-  const total = weights.reduce((a, b) => a + b, 0);
-  const shift = Math.min(Math.round(total * 0.05), (weights.at(-1) ?? 1) - 1);
-  return weights.map((w, i) => (i === 0 ? w + shift : i === weights.length - 1 ? w - shift : w));
+/**
+ * The mesh-weights-skewed mutant: `points` percentage points of the total move from the last destination to
+ * the first (the last keeps at least 1/100 of a point). The weights are scaled by 10,000 first, Envoy's weights
+ * being integers, so that a fraction of a point moves exactly: 70/30 at 3 points serves 73/27.
+ */
+export function skewed(weights: number[], points: number): number[] {
+  const scaled = weights.map((w) => w * 10_000);
+  const total = scaled.reduce((a, b) => a + b, 0);
+  const shift = Math.min(Math.round((total * points) / 100), scaled.at(-1)! - total / 10_000);
+  return scaled.map((w, i) => (i === 0 ? w + shift : i === scaled.length - 1 ? w - shift : w));
 }
 
 /** `mirror` (+ `mirrorPercentage`, default 100%; 0 means none) and `mirrors`, as istiod's MirrorPercent. */

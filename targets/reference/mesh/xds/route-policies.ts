@@ -55,17 +55,17 @@ const GRPC_CODES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_
 
 /**
  * A VirtualService `fault` -> the fault filter's per-route HTTPFault, as istiod's TranslateFault: a percentage
- * in millionths (the deprecated integer `percent` in hundredths); no percentage at all means 0%. `halved` is the
- * faultRateHalved mutant. Undefined when nothing translatable is left (exponential delays, http2Error).
+ * in millionths (the deprecated integer `percent` in hundredths); no percentage at all means 0%. `off` is the
+ * fault-rate-off mutant's points (0: none). Undefined when nothing translatable is left (exponential delays, http2Error).
  */
-export function faultConfig(fault: Fault, halved: boolean, warn: (m: string) => void): object | undefined {
+export function faultConfig(fault: Fault, off: number, warn: (m: string) => void): object | undefined {
   const out: Record<string, unknown> = { '@type': TYPE_URL.fault };
   const { delay, abort } = fault;
   if (delay?.fixedDelay) {
-    out.delay = { fixed_delay: envoyDuration(delay.fixedDelay), percentage: percentage(delay.percentage?.value, delay.percent, halved) };
+    out.delay = { fixed_delay: envoyDuration(delay.fixedDelay), percentage: percentage(delay.percentage?.value, delay.percent, off) };
   } else if (delay) warn('fault.delay without fixedDelay (exponentialDelay) is not supported, as in Istio');
   if (abort) {
-    const p = abort.percentage?.value !== undefined ? { percentage: fractionOfMillion(abort.percentage.value, halved) } : {};
+    const p = abort.percentage?.value !== undefined ? { percentage: fractionOfMillion(abort.percentage.value, off) } : {};
     if (abort.httpStatus !== undefined) out.abort = { http_status: abort.httpStatus, ...p };
     else if (abort.grpcStatus !== undefined && GRPC_CODES.includes(abort.grpcStatus)) out.abort = { grpc_status: GRPC_CODES.indexOf(abort.grpcStatus), ...p };
     else warn('fault.abort needs httpStatus or a known grpcStatus (http2Error is not supported, as in Istio)');
@@ -73,8 +73,8 @@ export function faultConfig(fault: Fault, halved: boolean, warn: (m: string) => 
   return out.delay || out.abort ? out : undefined;
 }
 
-function percentage(value: number | undefined, legacyPercent: number | undefined, halved: boolean): object {
-  if (value !== undefined) return fractionOfMillion(value, halved);
+function percentage(value: number | undefined, legacyPercent: number | undefined, off: number): object {
+  if (value !== undefined) return fractionOfMillion(value, off);
   const percent = legacyPercent ?? 0;
-  return halved ? fractionOfMillion(percent, true) : { numerator: percent, denominator: 'HUNDRED' };
+  return off > 0 ? fractionOfMillion(percent, off) : { numerator: percent, denominator: 'HUNDRED' };
 }

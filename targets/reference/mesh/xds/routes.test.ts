@@ -193,10 +193,20 @@ describe('outbound route mutants', () => {
     expect(reviews([vs], { ignoresHeaderMatch: true })).toMatchObject([{ match: { prefix: '/' }, route: { cluster: 'outbound|80|v2|reviews.demo.svc.cluster.local' } }]);
   });
 
-  it('faultRateHalved halves every fault percentage', () => {
+  it('faultRateOff lowers every fault percentage by its points, not below 0', () => {
     const fault = (m: OutboundMutants) => reviews([vs], m)[1]!.typed_per_filter_config!['envoy.filters.http.fault'];
     expect(fault({})).toMatchObject({ delay: { percentage: { numerator: 30, denominator: 'HUNDRED' } }, abort: { percentage: { numerator: 500_000 } } });
-    expect(fault({ faultRateHalved: true })).toMatchObject({ delay: { percentage: { numerator: 150_000, denominator: 'MILLION' } }, abort: { percentage: { numerator: 250_000 } } });
+    expect(fault({ faultRateOff: 4.5 })).toMatchObject({ delay: { percentage: { numerator: 255_000, denominator: 'MILLION' } }, abort: { percentage: { numerator: 455_000 } } });
+    expect(fault({ faultRateOff: 40 })).toMatchObject({ delay: { percentage: { numerator: 0 } }, abort: { percentage: { numerator: 100_000 } } });
+  });
+
+  it('weightsSkew moves its points of the total from the last destination to the first, exactly', () => {
+    const split = reviewsVs([{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 70 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 30 }] }]);
+    const weights = (m: OutboundMutants) => reviews([split], m)[0]!.route!.weighted_clusters!.clusters.map((c) => c.weight);
+    expect(weights({})).toEqual([70, 30]);
+    const skewed = weights({ weightsSkew: 3 });
+    expect(skewed.map((w) => w / skewed.reduce((a, b) => a + b, 0))).toEqual([0.73, 0.27]);
+    expect(weights({ weightsSkew: 50 })).toEqual([999_900, 100]);
   });
 
   it('retriesIgnored drops the VirtualService\'s and the default retry policy', () => {
