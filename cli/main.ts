@@ -8,7 +8,7 @@ import { fail } from './output.ts';
 import { VERSION } from './root.ts';
 
 const program = new Command('gauntlet')
-  .description('Conformance tests and chaos game days for serverless platforms on Kubernetes')
+  .description('Conformance tests for serverless platforms on Kubernetes (Knative Serving, Istio)')
   .version(VERSION)
   .showSuggestionAfterError(true)
   .configureOutput({ outputError: (str) => fail(str.replace(/^error: /, '').trim()) })
@@ -24,10 +24,12 @@ Examples:
   npx gauntlet run                                    run every suite against the reference
   npx gauntlet run --suite serving --level MUST       only the serving layer's MUST requirements
   npx gauntlet run --mutant never-ready               prove a check fails against a defect
+  npx gauntlet run --profile conformance --waivers waivers.yaml
+                                                      only upstream's normative clauses, known deviations waived
   npx gauntlet reference up                           a reference to point kubectl at
   npx gauntlet run --kubeconfig ~/.kube/config --context staging
 
-Exit codes: 0 every MUST passed, 1 a MUST failed, 2 harness or target error, 3 a MUST inconclusive.`,
+Exit codes: 0 every MUST passed (or was waived), 1 a MUST failed, 2 harness or target error, 3 a MUST inconclusive.`,
   );
 
 // `gauntlet mutants | head`: a closed pipe ends the output, not with a stack trace.

@@ -39,6 +39,13 @@ describe('bad input', () => {
     writeFileSync(file, 'export default { settings: { readyTimeoutSeconds: "soon" } };\n');
     return refused(['run', '--config', file], [/settings\.readyTimeoutSeconds/, /gauntlet\.config\.ts/]);
   });
+  it('an unknown profile', () => refused(['run', '--profile', 'both'], [/both/, /conformance, operational/]));
+  it('a malformed waiver file names the file, the entry, the field and the fix', () => {
+    const file = join(scratch.path, 'waivers.yaml');
+    writeFileSync(file, 'waivers:\n  - requirement: SERVING.READY.BASIC\n    reason: a known deviation\n    expires: next year\n');
+    return refused(['run', '--waivers', file], [/waivers\.yaml: entry 1 \(SERVING\.READY\.BASIC\): expires: "next year" is not a date/, /YYYY-MM-DD/]);
+  });
+  it('a waiver file that does not exist', () => refused(['run', '--waivers', join(scratch.path, 'none.yaml')], [/waivers .*none\.yaml: no such file/]));
   it('a mutant on a cluster target', () => refused(['run', '--mutant', 'never-ready', '--target', 'kind'], [/--mutant needs --target reference/]));
 });
 

@@ -23,6 +23,7 @@ export * from './cluster/watch-until.ts';
 export * from './workloads/knative-service.ts';
 export * from './workloads/istio.ts';
 export * from './workloads/mesh.ts';
+export * from './mesh-clients/attempts.ts';
 export * from './mesh-clients/clients.ts';
 export * from './mesh-clients/mesh-ca.ts';
 export * from './mesh-clients/untrusted-clients.ts';
@@ -34,9 +35,11 @@ export { runLoad } from './load/run-k6.ts';
 export { RecordAggregator, isError, type RequestRecord } from './load/parse.ts';
 export * from './stats/chi-square.ts';
 export * from './stats/connection-mix.ts';
+export * from './stats/fixed-share.ts';
 export * from './stats/percentiles.ts';
 export * from './stats/proportion.ts';
 export * from './stats/share-judge.ts';
+export * from './stats/simulate.ts';
 export * from './stats/split-test.ts';
 
 // Runs, configuration and reports: for the composition roots.
@@ -46,5 +49,6 @@ export { discoverSpecs, type SpecFile } from './runner/discover.ts';
 export { catalogOf } from './runner/select.ts';
 export { TARGETS, defineConfig, type TargetKind, type ResolvedConfig } from './config/schema.ts';
 export { loadConfig, parseConfig } from './config/load.ts';
-export { RunReportSchema, type RunReport } from './report/schema.ts';
+export type { Waiver } from './config/waivers.ts';
+export { RunReportSchema, type RunReport, type WaiverOutcome } from './report/schema.ts';
 export { formatSummary } from './report/summary.ts';

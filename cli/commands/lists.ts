@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { catalogOf, discoverSpecs } from '../../harness/index.ts';
+import { Option, type Command } from 'commander';
+import { PROFILES, catalogOf, discoverSpecs, type Profile } from '../../harness/index.ts';
 import { MUTANTS } from '../../targets/reference/index.ts';
 import { ROOT } from '../root.ts';
 import { join } from 'node:path';
@@ -9,13 +9,14 @@ const catalog = async () => catalogOf(await discoverSpecs(join(ROOT, 'suites')))
 export function registerLists(program: Command): void {
   program
     .command('requirements')
-    .description('list every requirement: id, level, layer, title, upstream clause, bound, the mutants it must fail')
+    .description('list every requirement: id, level, layer, profile, title, upstream clause, bound, the mutants it must fail')
+    .addOption(new Option('--profile <profile>', 'only conformance or only operational requirements').choices(PROFILES))
     .option('--json', 'as JSON')
-    .action(async (flags: { json?: boolean }) => {
-      const requirements = await catalog();
+    .action(async (flags: { json?: boolean; profile?: Profile }) => {
+      const requirements = (await catalog()).filter((r) => flags.profile === undefined || r.profile === flags.profile);
       if (flags.json) return void process.stdout.write(`${JSON.stringify(requirements, null, 2)}\n`);
       for (const r of requirements) {
-        process.stdout.write(`${r.id}  ${r.level}  ${r.layer}\n  ${r.title}\n  upstream: ${r.upstream}\n  bound: ${r.bound}\n  must fail against: ${r.mutants.join(', ')}\n\n`);
+        process.stdout.write(`${r.id}  ${r.level}  ${r.layer}  ${r.profile}\n  ${r.title}\n  upstream: ${r.upstream}\n  bound: ${r.bound}\n  must fail against: ${r.mutants.join(', ')}\n\n`);
       }
     });
   program

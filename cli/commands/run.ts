@@ -1,6 +1,7 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_WORKERS, LEVELS, TARGETS, formatSummary, loadConfig, parseConfig, run, type Level } from '../../harness/index.ts';
+import { DEFAULT_WORKERS, LEVELS, PROFILES, TARGETS, formatSummary, loadConfig, parseConfig, run, type Level, type Profile } from '../../harness/index.ts';
 import { targetFor } from '../target.ts';
 import { interactive, progress } from '../output.ts';
 import { ROOT, VERSION } from '../root.ts';
@@ -12,6 +13,8 @@ interface RunFlags {
   suite?: string[];
   requirement?: string[];
   level?: Level;
+  profile?: Profile;
+  waivers?: string;
   reportDir?: string;
   mutant?: string;
   workers?: number;
@@ -28,6 +31,8 @@ export function registerRun(program: Command): void {
     .option('--suite <glob...>', 'suites to run, by name or glob: serving, serving/*, serving/ready-basic')
     .option('--requirement <id...>', 'requirement ids (or globs like SERVING.*) to run')
     .addOption(new Option('--level <level>', 'run requirements of this level and stronger').choices(LEVELS))
+    .addOption(new Option('--profile <profile>', 'only conformance (upstream\'s normative clauses) or only operational requirements (default: both)').choices(PROFILES))
+    .option('--waivers <file>', 'declared deviations (YAML or JSON): a failure a waiver covers is reported as waived, with its reason, and does not fail the run')
     .option('--report-dir <dir>', 'parent folder of the run\'s report folder (default: reports)')
     .option('--mutant <name>', 'start the reference with a named defect (see `gauntlet mutants`)')
     .option('--workers <n>', `suite files run at once (default ${DEFAULT_WORKERS}; more on a machine with more cores)`, wholeNumber)
@@ -38,8 +43,8 @@ export function registerRun(program: Command): void {
         ...stripUndefined({ ...fileConfig }),
         ...stripUndefined({
           target: flags.target, kubeconfig: flags.kubeconfig, context: flags.context, suites: flags.suite,
-          requirements: flags.requirement, level: flags.level, reportDir: flags.reportDir, mutant: flags.mutant,
-          workers: flags.workers,
+          requirements: flags.requirement, level: flags.level, profile: flags.profile, waivers: flags.waivers,
+          reportDir: flags.reportDir, mutant: flags.mutant, workers: flags.workers,
         }),
         // --kubeconfig alone means the kubeconfig target.
         ...(flags.kubeconfig && !flags.target && !fileConfig.target ? { target: 'kubeconfig' } : {}),
@@ -56,7 +61,7 @@ export function registerRun(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const { report, reportDir } = await run({
-        root: ROOT, config, target, version: VERSION, signal: abort.signal, showProgress: interactive,
+        root: ROOT, config, target, version: VERSION, signal: abort.signal, showProgress: interactive, configFile: file ? relative(process.cwd(), file) : undefined,
         progress: (line) => progress(line, /^(starting the reference|target up|running \d)/.test(line)),
       });
       process.stdout.write(`${formatSummary(report, { color: interactive })}\n`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LEVELS } from '../requirements/types.ts';
+import { LEVELS, PROFILES } from '../requirements/types.ts';
+import { WaiverListSchema } from './waivers.ts';
 
 export const TARGETS = ['reference', 'kind', 'kubeconfig'] as const;
 export type TargetKind = (typeof TARGETS)[number];
@@ -28,6 +29,15 @@ export const ConfigSchema = z
     suites: z.array(z.string().min(1)).optional(),
     requirements: z.array(z.string().min(1)).optional(),
     level: z.enum(LEVELS).optional(),
+    /** Only conformance (upstream's normative clauses) or only operational requirements; default both. */
+    profile: z.enum(PROFILES).optional(),
+    /**
+     * Declared deviations (harness/config/waivers.ts): a waiver file's path (YAML or JSON, from the working
+     * directory), or the list itself. `--waivers FILE` overrides it.
+     */
+    waivers: z
+      .union([z.string().min(1), WaiverListSchema], { error: 'a waiver file\'s path, or a list of waivers (requirement, reason, expires)' })
+      .optional(),
     reportDir: z.string().min(1).optional(),
     mutant: z.string().min(1).optional(),
     /** Suite files run at once (default 3, for 2 cores); requirements still hold the target alone while they load. */

@@ -12,7 +12,9 @@ export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
 
 /**
  * The process exit code of a run (README, "Commands"). A harness or target error outranks any
- * verdict: the run cannot vouch for the target. SHOULD and MAY never change the exit code.
+ * verdict: the run cannot vouch for the target. SHOULD and MAY never change the exit code, nor does a
+ * `waived` failure: the vendor declared the deviation, and the report says so (never as a pass). An expired
+ * waiver does not apply, so its failure stays a `fail`. Both profiles count: `--profile` narrows the run.
  */
 export function exitCodeFor(results: readonly RequirementResult[], errors: readonly string[]): ExitCode {
   if (errors.length > 0 || results.length === 0 || results.some((r) => r.verdict === 'error')) return 2;

@@ -39,8 +39,8 @@ describe('results.schema.json', () => {
     ]);
   });
 
-  it('pins schemaVersion to 2', () => {
+  it('pins schemaVersion to 3', () => {
     const properties = resultsJsonSchema().properties as Record<string, { const?: unknown }>;
-    expect(properties.schemaVersion?.const).toBe(2);
+    expect(properties.schemaVersion?.const).toBe(3);
   });
 });

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RunReportSchema } from './schema.ts';
 
-export const RESULTS_SCHEMA_ID = 'https://gauntlet.dev/schemas/results.v1.json';
+export const RESULTS_SCHEMA_ID = 'https://gauntlet.dev/schemas/results.v3.json';
 export const RESULTS_SCHEMA_PATH = fileURLToPath(new URL('./results.schema.json', import.meta.url));
 
 /** The JSON Schema of results.json, derived from RunReportSchema so the two cannot disagree. */
@@ -11,9 +11,9 @@ export function resultsJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     $id: RESULTS_SCHEMA_ID,
-    title: 'Gauntlet run report (results.json), schema version 1',
+    title: 'Gauntlet run report (results.json), schema version 3',
     description:
-      'One run of Gauntlet: the target, the selection, a verdict with evidence per requirement, and the exit code.',
+      'One run of Gauntlet: the target, the selection, a verdict with evidence per requirement (conformance and operational profiles apart), the waivers and what became of them, warnings, and the exit code.',
     ...rest,
   };
 }

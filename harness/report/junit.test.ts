@@ -18,27 +18,33 @@ function testcases(xml: string): Map<string, XmlElement> {
 }
 
 describe('toJUnitXml', () => {
-  it('writes one testsuite per layer that ran, in layer order, with counts', () => {
+  it('writes one testsuite per profile and layer that ran, conformance first, in layer order, with counts', () => {
     const root = parseXml(toJUnitXml(mixedReport()));
     expect(root.name).toBe('testsuites');
-    expect(counts(root)).toEqual(['tests=5', 'failures=1', 'errors=1', 'skipped=2']);
+    expect(counts(root)).toEqual(['tests=6', 'failures=1', 'errors=1', 'skipped=3']);
     const suites = childrenNamed(root, 'testsuite');
-    expect(suites.map((s) => s.attrs.name)).toEqual(['serving', 'mesh', 'eventing', 'chaos']);
+    expect(suites.map((s) => s.attrs.name)).toEqual(['conformance.serving', 'conformance.mesh', 'conformance.eventing', 'conformance.chaos', 'operational.serving']);
     const serving = suites[0] as XmlElement;
     expect(counts(serving)).toEqual(['tests=2', 'failures=0', 'errors=0', 'skipped=1']);
     expect(serving.attrs.time).toBe('3.000');
+    const props = (s: XmlElement) => Object.fromEntries(childrenNamed(only(s, 'properties'), 'property').map((p) => [p.attrs.name ?? '', p.attrs.value ?? '']));
+    expect(props(serving)).toMatchObject({ profile: 'conformance', layer: 'serving', target: 'reference' });
+    expect(props(suites[4] as XmlElement)).toMatchObject({ profile: 'operational', layer: 'serving' });
+    expect(childrenNamed(suites[4] as XmlElement, 'testcase').map((c) => c.attrs.classname)).toEqual(['operational.serving']);
   });
 
-  it('names each testcase by layer, id and title, with its time in seconds, its level, upstream and unmet SHOULD/MAY expectations', () => {
+  it('names each testcase by profile, layer, id and title, with its time in seconds, its level, verdict, upstream and unmet SHOULD/MAY expectations', () => {
     const pass = testcases(toJUnitXml(mixedReport())).get('SERVING.SCALE.TO-ZERO');
     expect(pass?.attrs).toEqual({
-      classname: 'serving',
+      classname: 'conformance.serving',
       name: 'SERVING.SCALE.TO-ZERO: A Revision with no traffic scales to zero',
       time: '1.500',
     });
     const props = childrenNamed(only(pass, 'properties'), 'property').map((p) => [p.attrs.name, p.attrs.value]);
     expect(props).toEqual([
       ['level', 'MUST'],
+      ['profile', 'conformance'],
+      ['verdict', 'pass'],
       ['upstream', 'Knative Serving runtime contract, Autoscaling'],
       ['unmet.SHOULD', '1'],
       ['unmet.MAY', '0'],
@@ -70,6 +76,19 @@ describe('toJUnitXml', () => {
     expect(only(cases.get('CHAOS.POD.KILL'), 'skipped').attrs.message).toBe('not-applicable: Chaos Mesh not installed');
   });
 
+  it('reports a waived failure as skipped, "waived: <reason>", with the failure it waives and the waiver in properties; never a failure', () => {
+    const waived = testcases(toJUnitXml(mixedReport())).get('SERVING.RUNTIME.HEADERS');
+    expect(childrenNamed(waived as XmlElement, 'failure')).toEqual([]);
+    const skipped = only(waived, 'skipped');
+    expect(skipped.attrs.message).toBe('waived: The edge proxy rewrites X-Forwarded-For (PLAT-1234)');
+    expect(skipped.text).toMatch(/^failed: the container gets no X-Forwarded-For\n/);
+    expect(skipped.text).toContain('MUST NOT MET: the container gets X-Forwarded-For');
+    const props = Object.fromEntries(childrenNamed(only(waived, 'properties'), 'property').map((p) => [p.attrs.name ?? '', p.attrs.value ?? '']));
+    expect(props).toMatchObject({
+      verdict: 'waived', 'waiver.reason': 'The edge proxy rewrites X-Forwarded-For (PLAT-1234)', 'waiver.expires': '2099-12-31', 'waiver.source': 'waivers.yaml, entry 1',
+    });
+  });
+
   it('turns harness errors outside requirements into error testcases', () => {
     const root = parseXml(toJUnitXml(report([result()], ['etcd exited with code 1\nstderr: disk full'])));
     expect(counts(root)).toEqual(['tests=2', 'failures=0', 'errors=1', 'skipped=0']);
@@ -95,7 +114,7 @@ describe('toJUnitXml', () => {
     const failure = only(testcase, 'failure');
     expect(failure.attrs.message).toBe('got <html>\\x1B[31m & \\x00]]>');
     expect(failure.text).toContain('body: "</failure>"');
-    const upstream = childrenNamed(only(testcase, 'properties'), 'property')[1];
+    const upstream = childrenNamed(only(testcase, 'properties'), 'property').find((p) => p.attrs.name === 'upstream');
     expect(upstream?.attrs.value).toBe('a\tb');
   });
 

@@ -1,4 +1,4 @@
-import { LAYERS } from '../requirements/types.ts';
+import { LAYERS, PROFILES } from '../requirements/types.ts';
 import type { RequirementResult } from '../requirements/types.ts';
 import { formatEvidence } from './evidence-text.ts';
 import type { RunReport } from './schema.ts';
@@ -16,6 +16,8 @@ type Line = string | { verbatim: string };
 
 interface Suite {
   name: string;
+  /** Properties of this suite beside the run's. */
+  props?: Record<string, string>;
   cases: Line[];
   counts: Counts;
   timeMs: number;
@@ -48,10 +50,23 @@ function testcase(r: RequirementResult): Line[] {
   const systemOut = evidence === '' ? [] : element('system-out', {}, evidence);
   // Unmet SHOULD and MAY expectations are counted on the case (never a failure: they do not change the exit code).
   const unmet = (level: string) => r.evidence.expectations.filter((e) => e.level === level && !e.held).length;
-  const children = properties({ level: r.level, upstream: r.upstream, 'unmet.SHOULD': String(unmet('SHOULD')), 'unmet.MAY': String(unmet('MAY')) });
+  const waiver: Record<string, string> = r.waiver
+    ? {
+        'waiver.reason': r.waiver.reason, 'waiver.expires': r.waiver.expires, 'waiver.source': r.waiver.source,
+        ...(r.waiver.expectation === undefined ? {} : { 'waiver.expectation': r.waiver.expectation }),
+      }
+    : {};
+  const children = properties({
+    level: r.level, profile: r.profile, verdict: r.verdict, upstream: r.upstream,
+    'unmet.SHOULD': String(unmet('SHOULD')), 'unmet.MAY': String(unmet('MAY')), ...waiver,
+  });
   switch (r.verdict) {
     case 'fail':
       children.push(...element('failure', { message: r.reason, type: 'fail' }, details));
+      break;
+    case 'waived':
+      // Not a pass and not a failure of the run: skipped, saying so, with the failure it waives in the body.
+      children.push(...element('skipped', { message: `waived: ${r.waiver?.reason ?? ''}` }, `failed: ${details}`));
       break;
     case 'error':
       children.push(...element('error', { message: r.reason, type: 'error' }, details));
@@ -64,7 +79,7 @@ function testcase(r: RequirementResult): Line[] {
       children.push(...systemOut);
       break;
   }
-  const attrs = { classname: r.layer, name: `${r.id}: ${r.title}`, time: seconds(r.durationMs) };
+  const attrs = { classname: `${r.profile}.${r.layer}`, name: `${r.id}: ${r.title}`, time: seconds(r.durationMs) };
   return block('testcase', attrs, children);
 }
 
@@ -72,10 +87,11 @@ function count(results: readonly RequirementResult[], ...verdicts: RequirementRe
   return results.filter((r) => verdicts.includes(r.verdict)).length;
 }
 
-function layerSuite(layer: string, results: readonly RequirementResult[]): Suite {
+function layerSuite(profile: string, layer: string, results: readonly RequirementResult[]): Suite {
   const starts = results.map((r) => r.startedAt).sort((a, b) => Date.parse(a) - Date.parse(b));
   return {
-    name: layer,
+    name: `${profile}.${layer}`,
+    props: { profile, layer },
     cases: results.flatMap(testcase),
     timestamp: starts[0],
     timeMs: results.reduce((sum, r) => sum + r.durationMs, 0),
@@ -83,7 +99,7 @@ function layerSuite(layer: string, results: readonly RequirementResult[]): Suite
       tests: results.length,
       failures: count(results, 'fail'),
       errors: count(results, 'error'),
-      skipped: count(results, 'inconclusive', 'not-applicable'),
+      skipped: count(results, 'waived', 'inconclusive', 'not-applicable'),
     },
   };
 }
@@ -98,8 +114,14 @@ function harnessSuite(errors: readonly string[]): Suite {
   return { name: 'harness', cases, timeMs: 0, counts: { tests: errors.length, failures: 0, errors: errors.length, skipped: 0 } };
 }
 
+/**
+ * One testsuite per profile and layer (`conformance.serving`, `operational.serving`: a conformance result
+ * never mixes with operational ones), each testcase's classname the same; harness errors in their own.
+ */
 export function toJUnitXml(report: RunReport): string {
-  const suites = LAYERS.map((layer) => layerSuite(layer, report.requirements.filter((r) => r.layer === layer)));
+  const suites = PROFILES.flatMap((profile) =>
+    LAYERS.map((layer) => layerSuite(profile, layer, report.requirements.filter((r) => r.profile === profile && r.layer === layer))),
+  );
   const nonEmpty = suites.filter((s) => s.counts.tests > 0);
   if (report.errors.length > 0) nonEmpty.push(harnessSuite(report.errors));
 
@@ -110,7 +132,7 @@ export function toJUnitXml(report: RunReport): string {
   const suiteLines = nonEmpty.flatMap((s) => {
     for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += s.counts[key];
     const attrs = { name: s.name, ...s.counts, time: seconds(s.timeMs), ...(s.timestamp ? { timestamp: s.timestamp } : {}) };
-    return block('testsuite', attrs, [...properties(runProps), ...s.cases]);
+    return block('testsuite', attrs, [...properties({ ...runProps, ...s.props }), ...s.cases]);
   });
   const rootAttrs = { name: `gauntlet ${report.runId}`, ...total, time: seconds(report.durationMs), timestamp: report.startedAt };
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', ...block('testsuites', rootAttrs, suiteLines), ''];

@@ -47,18 +47,36 @@ describe('RunReportSchema', () => {
   it('rejects two results for the same requirement', () => {
     expect(issuePaths(report([result(), result()]))).toEqual(['requirements.1.id']);
   });
+
+  it('rejects a waiver without the verdict waived, and the verdict waived without its waiver', () => {
+    const waiver = { requirement: 'SERVING.X', reason: 'known', expires: '2099-01-01', source: 'w.yaml, entry 1' };
+    expect(issuePaths(report([result({ verdict: 'fail', waiver })]))).toEqual(['requirements.0.waiver']);
+    expect(issuePaths(report([result({ verdict: 'waived' })]))).toEqual(['requirements.0.waiver']);
+    expect(issuePaths(report([result({ verdict: 'waived', waiver })]))).toEqual([]);
+  });
+
+  it('rejects a result without its profile, or with another', () => {
+    const { profile: _, ...without } = result();
+    expect(issuePaths(report([without as ReturnType<typeof result>]))).toContain('requirements.0.profile');
+    expect(issuePaths(report([result({ profile: 'chaos' as 'conformance' })]))).toContain('requirements.0.profile');
+  });
 });
 
 describe('countVerdicts', () => {
-  it('counts every verdict, the total, and the expectations by level', () => {
+  it('counts every verdict, the total, each profile apart, and the expectations by level', () => {
     expect(countVerdicts(mixedReport().requirements)).toEqual({
-      total: 5,
+      total: 6,
       pass: 1,
       fail: 1,
+      waived: 1,
       inconclusive: 1,
       'not-applicable': 1,
       error: 1,
-      expectations: { MUST: { held: 1, unmet: 1 }, SHOULD: { held: 0, unmet: 1 }, MAY: { held: 0, unmet: 0 } },
+      profiles: {
+        conformance: { total: 5, pass: 1, fail: 1, waived: 1, inconclusive: 0, 'not-applicable': 1, error: 1 },
+        operational: { total: 1, pass: 0, fail: 0, waived: 0, inconclusive: 1, 'not-applicable': 0, error: 0 },
+      },
+      expectations: { MUST: { held: 1, unmet: 2 }, SHOULD: { held: 0, unmet: 1 }, MAY: { held: 0, unmet: 0 } },
     });
   });
 });

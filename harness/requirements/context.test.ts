@@ -15,7 +15,7 @@ const run: RunContext = {
   settings: { readyTimeoutSeconds: 1, requestTimeoutSeconds: 1, coldStartP95Seconds: 1, gateway: { namespace: 'x', name: 'x', portName: 'http' } },
 };
 const judge = (body: RequirementBody) =>
-  runRequirement(requirement({ id: 'X.A', level: 'MUST', layer: 'serving', title: 't', upstream: 'u', bound: 'b', mutants: ['m'] }, body), run, new AbortController().signal);
+  runRequirement(requirement({ id: 'X.A', level: 'MUST', layer: 'serving', profile: 'conformance', title: 't', upstream: 'u', bound: 'b', mutants: ['m'] }, body), run, new AbortController().signal);
 
 describe('a requirement\'s expectations', () => {
   it('records each with its level and outcome; an unmet SHOULD or MAY is counted and the requirement passes', async () => {
@@ -25,7 +25,7 @@ describe('a requirement\'s expectations', () => {
       ctx.may('the sky is green', false);
       await Promise.resolve();
     });
-    expect(r.verdict).toBe('pass');
+    expect([r.verdict, r.profile]).toEqual(['pass', 'conformance']);
     expect(r.evidence.expectations).toEqual([
       { level: 'MUST', claim: 'one is one', held: true },
       { level: 'SHOULD', claim: 'two is three', held: false, detail: 'two is two' },

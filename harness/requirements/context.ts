@@ -123,7 +123,7 @@ export async function runRequirement(r: Requirement, run: RunContext, signal: Ab
   const unmet = log.evidence.expectations.filter((x) => !x.held && x.level !== 'MUST');
   if (verdict === 'pass' && unmet.length > 0) reason = `every MUST held; not met: ${unmet.map((x) => `${x.level} ${x.claim}`).join('; ')}`;
   return {
-    id, level: declaration.level, layer: declaration.layer, title: declaration.title, upstream: declaration.upstream,
+    id, level: declaration.level, layer: declaration.layer, profile: declaration.profile, title: declaration.title, upstream: declaration.upstream,
     verdict, reason, evidence: log.evidence, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(),
   };
 }

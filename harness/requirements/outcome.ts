@@ -1,10 +1,10 @@
 import type { Evidence, Expectation, Observation, Verdict } from './types.ts';
 
-/** Thrown by a requirement's context to end it with a verdict other than pass. */
+/** Thrown by a requirement's context to end it with a verdict other than pass (`waived` is the runner's, after the run). */
 export class VerdictSignal extends Error {
-  readonly verdict: Exclude<Verdict, 'pass'>;
+  readonly verdict: Exclude<Verdict, 'pass' | 'waived'>;
   readonly reason: string;
-  constructor(verdict: Exclude<Verdict, 'pass'>, reason: string) {
+  constructor(verdict: Exclude<Verdict, 'pass' | 'waived'>, reason: string) {
     super(reason);
     this.verdict = verdict;
     this.reason = reason;

@@ -47,7 +47,7 @@ export function bindRequirements(b: RequirementBinding): void {
  *
  * ```ts
  * export default requirement({
- *   id: 'SERVING.READY.BASIC', level: 'MUST', layer: 'serving', title: '...', upstream: '...', bound: '...',
+ *   id: 'SERVING.READY.BASIC', level: 'MUST', layer: 'serving', profile: 'conformance', title: '...', upstream: '...', bound: '...',
  *   mutants: ['never-ready'],
  * }, async (ctx) => { ... });
  * ```

@@ -10,8 +10,11 @@ import { countVerdicts } from '../report/counts.ts';
 import { exitCodeFor } from '../report/exit-code.ts';
 import type { RunReport } from '../report/schema.ts';
 import { writeReport } from '../report/write.ts';
+import { CONFIG_FILE } from '../config/load.ts';
+import { declaredInConfig, loadWaivers, type DeclaredWaiver } from '../config/waivers.ts';
 import { discoverSpecs } from './discover.ts';
-import { select } from './select.ts';
+import { catalogOf, requireProfiles, select } from './select.ts';
+import { applyWaivers, waiverDay } from './waivers.ts';
 import { DEFAULT_WORKERS, runSuites } from './run-suites.ts';
 import { clusterFacts, layerFacts, type FactValue } from './facts.ts';
 
@@ -45,6 +48,8 @@ export interface RunOptions {
   /** Whether long steps inside requirements report progress (a terminal) or stay quiet (CI). */
   showProgress: boolean;
   signal: AbortSignal;
+  /** The config file the configuration came from, to name waivers written in it (default gauntlet.config.ts). */
+  configFile?: string | undefined;
 }
 
 export interface RunOutcome {
@@ -56,14 +61,22 @@ function newRunId(): string {
   return `${new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}-${randomBytes(2).toString('hex')}`;
 }
 
-/** One `gauntlet run`: select, bring up the target, run the suites in a fresh namespace, tear down, report. */
+/**
+ * One `gauntlet run`: select, read the waivers, bring up the target, run the suites in a fresh namespace,
+ * tear down, apply the waivers to the results, report.
+ */
 export async function run(o: RunOptions): Promise<RunOutcome> {
   const c = o.config;
   const kind = o.target.kind;
-  const selection = select(await discoverSpecs(join(o.root, 'suites')), {
-    suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level,
+  const specs = await discoverSpecs(join(o.root, 'suites'));
+  const selection = select(specs, {
+    suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level, profile: c.profile,
   });
+  const configFile = o.configFile ?? CONFIG_FILE;
+  const waivers = waiversOf(c.waivers, configFile);
+  if (waivers.length > 0) o.progress(`${waivers.length} waiver(s) from ${typeof c.waivers === 'string' ? c.waivers : configFile}`);
   await o.target.preflight();
+  requireProfiles(selection.requirements);
   const runId = newRunId();
   const reportDir = resolve(c.reportDir ?? join(o.root, 'reports'), runId);
   mkdirSync(reportDir, { recursive: true });
@@ -117,9 +130,12 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
     }
     await target?.stop();
   }
+  // Waivers apply after the run, to what it found: a failure they cover becomes `waived`, never a pass.
+  const waived = applyWaivers({ results, waivers, catalog: catalogOf(specs).map((r) => r.id), today: waiverDay(startedAt) });
+  results = waived.results;
   const endedAt = new Date();
   const report: RunReport = {
-    schemaVersion: 2, runId, gauntletVersion: o.version,
+    schemaVersion: 3, runId, gauntletVersion: o.version,
     target: {
       kind,
       ...(target?.context ? { context: target.context } : {}),
@@ -127,12 +143,19 @@ export async function run(o: RunOptions): Promise<RunOutcome> {
       versions: { ...target?.versions, ...(facts ? { kubernetes: facts.kubernetes } : {}) },
       facts: layers,
     },
-    selection: { suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level ?? null, mutant: c.mutant ?? null },
+    selection: { suites: c.suites ?? [], requirements: c.requirements ?? [], level: c.level ?? null, profile: c.profile ?? null, mutant: c.mutant ?? null },
     startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt.getTime(),
-    exitCode: exitCodeFor(results, errors), summary: countVerdicts(results), requirements: results, errors,
+    exitCode: exitCodeFor(results, errors), summary: countVerdicts(results), requirements: results,
+    waivers: waived.waivers, warnings: waived.warnings, errors,
   };
   await writeReport(reportDir, report);
   return { report, reportDir };
+}
+
+/** The run's waivers: read from the file the config or `--waivers` names, or written in the config itself. */
+function waiversOf(waivers: ResolvedConfig['waivers'], configFile: string): DeclaredWaiver[] {
+  if (waivers === undefined) return [];
+  return typeof waivers === 'string' ? loadWaivers(waivers) : declaredInConfig(configFile, waivers);
 }
 
 /**

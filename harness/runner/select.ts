@@ -1,12 +1,14 @@
 import { matchesGlob } from 'node:path';
 import { UserError } from '../../lib/errors.ts';
-import { LEVELS, type Level, type RequirementDeclaration } from '../requirements/types.ts';
+import { LEVELS, PROFILES, type Level, type Profile, type RequirementDeclaration } from '../requirements/types.ts';
 import { suiteMatches, type SpecFile } from './discover.ts';
 
 export interface SelectionInput {
   suites: string[];
   requirements: string[];
   level: Level | undefined;
+  /** `conformance` or `operational` alone; undefined: both. */
+  profile: Profile | undefined;
 }
 
 export interface Selection {
@@ -43,11 +45,23 @@ export function select(specs: SpecFile[], input: SelectionInput): Selection {
     (r) =>
       implemented.has(r.id) &&
       atLeast(input.level, r.level) &&
+      (input.profile === undefined || r.profile === input.profile) &&
       (input.requirements.length === 0 || input.requirements.some((p) => matchesGlob(r.id, p))),
   );
   if (requirements.length === 0) {
-    throw new UserError('the selection (--suite, --requirement, --level) leaves no requirement to run; see `gauntlet requirements`');
+    throw new UserError('the selection (--suite, --requirement, --level, --profile) leaves no requirement to run; see `gauntlet requirements`');
   }
   const ids = new Set(requirements.map((r) => r.id));
   return { files: files.filter((f) => f.requirements.some((r) => ids.has(r.id))), requirements };
+}
+
+/**
+ * Every selected requirement declares its profile (the type says so; a spec module that is not type-checked
+ * may not): refused before the target starts, rather than by the report's schema after the run.
+ */
+export function requireProfiles(requirements: readonly RequirementDeclaration[]): void {
+  const without = requirements.filter((r) => !(PROFILES as readonly unknown[]).includes(r.profile));
+  if (without.length > 0) {
+    throw new UserError(`${without.map((r) => r.id).join(', ')}: declare no profile; each requirement declares \`profile: 'conformance'\` (an upstream normative clause) or \`profile: 'operational'\` (README, "Profiles")`);
+  }
 }

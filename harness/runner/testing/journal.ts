@@ -10,7 +10,7 @@ const journal = (reportDir: string): string => join(reportDir, 'journal.log');
 
 /** A fixture's declaration; `parallel` for the one that never holds the target. */
 export const declare = (id: string, parallel = false): RequirementDeclaration => ({
-  id, level: 'MUST', layer: 'serving', title: id, upstream: 'fixture', bound: 'fixture', mutants: ['fixture'], ...(parallel ? { parallel } : {}),
+  id, level: 'MUST', layer: 'serving', profile: 'conformance', title: id, upstream: 'fixture', bound: 'fixture', mutants: ['fixture'], ...(parallel ? { parallel } : {}),
 });
 
 export function readJournal(reportDir: string): string[] {
