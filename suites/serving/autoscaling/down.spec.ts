@@ -28,9 +28,10 @@ export default requirement({
   id: 'SERVING.SCALE.DOWN',
   level: 'MUST',
   layer: 'serving',
+  profile: 'operational',
   title: 'After load drops, a revision\'s ready pods fall back to the new need within the stable window and the scale-down rate, and never below what the stable window\'s average justifies',
   upstream:
-    'Knative Serving docs, "Additional autoscaling configuration for Knative Pod Autoscaler" (stable window, max-scale-down-rate) and "Configuring scale bounds" (scale-down-delay)',
+    'Knative Serving docs (behaviour documented, not specified), "Additional autoscaling configuration for Knative Pod Autoscaler" (stable window, max-scale-down-rate) and "Configuring scale bounds" (scale-down-delay)',
   bound: `ready pods <= M = ceil(low concurrency / per-pod target) within stable-window + scale-down-delay + ceil(log_{max-scale-down-rate}(N / M)) x 2 s + slack of the drop (${SLACK}); whenever ready pods fall after the drop, ready pods >= ceil(the concurrency the load imposed (k6's requests from their start, each for at most the probe's hold) averaged over the stable window ending 1 s (a bucket) later / per-pod target); from ${CONFIG}; inconclusive when the load never raised the revision above M`,
   mutants: ['scales-down-early'],
 }, async (ctx) => {

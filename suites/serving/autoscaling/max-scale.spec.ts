@@ -21,8 +21,9 @@ export default requirement({
   id: 'SERVING.SCALE.MAX-SCALE',
   level: 'MUST',
   layer: 'serving',
+  profile: 'operational',
   title: 'A revision with autoscaling.knative.dev/max-scale never runs more pods than max-scale under load that wants more',
-  upstream: 'Knative Serving docs, "Configuring scale bounds", Upper bound (autoscaling.knative.dev/max-scale)',
+  upstream: 'Knative Serving docs (behaviour documented, not specified), "Configuring scale bounds", Upper bound (autoscaling.knative.dev/max-scale)',
   bound: `max-scale 2 (annotation); never more live pods, and the PodAutoscaler never desires more, while k6 offers 2 x max-scale pods' worth of concurrency (per-pod target = the target annotation x container-concurrency-target-percentage) for as long as SERVING.SCALE.UP allows a scale-up to take; inconclusive when the load fell short or max-scale was never reached`,
   mutants: ['ignores-max-scale'],
 }, async (ctx) => {

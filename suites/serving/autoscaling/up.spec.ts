@@ -21,9 +21,10 @@ export default requirement({
   id: 'SERVING.SCALE.UP',
   level: 'MUST',
   layer: 'serving',
+  profile: 'operational',
   title: 'Under constant-arrival-rate load worth N pods\' concurrency target, a revision\'s ready pods reach N within a bound derived from the autoscaling windows and max-scale-up-rate, with no 5xx',
   upstream:
-    'Knative Serving docs, "Configuring concurrency" (autoscaling.knative.dev/target, container-concurrency-target-percentage) and "Additional autoscaling configuration for Knative Pod Autoscaler" (stable and panic modes, panic window and threshold, max-scale-up-rate)',
+    'Knative Serving docs (behaviour documented, not specified), "Configuring concurrency" (autoscaling.knative.dev/target, container-concurrency-target-percentage) and "Additional autoscaling configuration for Knative Pod Autoscaler" (stable and panic modes, panic window and threshold, max-scale-up-rate)',
   bound: `N = ceil(offered concurrency / (target annotation x container-concurrency-target-percentage)); ready pods >= N within W + steps x 2 s + pod start + slack of the load's start, where W is the panic window (stable-window x panic-window-percentage, >= 1 s) when N / ready >= panic-threshold-percentage, else the stable window; steps = ceil(log_{max-scale-up-rate}(N / ready)) decisions of Knative's 2 s tick; pod start = the slowest start (seen -> Ready) of this revision's pods that became ready under the load (SCALE.UP judges the autoscaler, the cold-start requirements judge pod starts); ${SLACK}; from ${CONFIG}; zero 5xx; inconclusive when the load generator fell short`,
   mutants: ['slow-scale-up'],
 }, async (ctx) => {

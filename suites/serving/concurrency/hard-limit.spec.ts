@@ -16,12 +16,16 @@ export default requirement({
   id: 'SERVING.CONCURRENCY.HARD-LIMIT',
   level: 'MUST',
   layer: 'serving',
+  profile: 'conformance',
   title:
     'With containerConcurrency 1 no pod ever serves two requests at once (the probe counts its own in-flight maximum), ' +
     'and requests beyond the limit queue rather than fail',
   upstream:
-    'Knative Serving API specification 1.0, "Revision" (spec.containerConcurrency: the maximum number of concurrent requests ' +
-    'being handled by a single instance of containers[0]); Knative docs, "Configuring concurrency" (hard limit: excess requests are buffered)',
+    'Knative Serving API specification 1.0 (knative/specs specs/serving/knative-api-specification-1.0.md), "Detailed Resources – v1", ' +
+    'Revision spec, containerConcurrency (Schema Requirement: REQUIRED): "The maximum number of concurrent requests being handled by a ' +
+    'single instance of containers[0]. The default value is 0, which means that the system decides."; "Request Routing": "When a selected ' +
+    'Revision does not have available instances, the routing infrastructure MUST hold (delay) requests until an available instance is ' +
+    'ready, scheduling a new container instance if needed."',
   bound:
     'the resources applied: containerConcurrency 1, 2 pods (min-scale = max-scale = 2, target-burst-capacity 0), 10 concurrent requests ' +
     'held 200 ms each: every one 200, probe maxInflight <= 1 on every pod; settings.requestTimeoutSeconds per request',

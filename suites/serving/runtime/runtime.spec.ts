@@ -1,6 +1,7 @@
 /**
  * Knative's runtime contract, as the probe sees it from inside the container. The requirements share one
- * Service and one request to it (what the container saw); TIMEOUT sends its own two requests.
+ * Service and one request to it (what the container saw); TIMEOUT sends its own two requests, holding the
+ * target alone while it times them.
  */
 import { afterFile, httpAttempt, requirement, serviceRef, type Cluster, type RequirementContext } from '../../../harness/index.ts';
 import { oneLine } from '../one-line.ts';
@@ -42,8 +43,11 @@ export const ENV = requirement({
   id: 'SERVING.RUNTIME.ENV',
   level: 'MUST',
   layer: 'serving',
+  profile: 'conformance',
   title: 'The container gets PORT in its environment, and requests reach it on that port',
-  upstream: `${CONTRACT}, "Environment Variables" (PORT MUST be set) and "Protocols and Ports" (the selected port is made available in PORT)`,
+  upstream:
+    `${CONTRACT}, "Process": "The following environment variables MUST be set: PORT (Ingress containerPort for ingress requests and ` +
+    'health checks)"; "Protocols and Ports": "Regardless of its source, the selected port will be made available in the PORT environment variable."',
   bound: `PORT a port number and equal to the port the request arrived on; ${ONE_REQUEST}`,
   parallel: true,
   mutants: ['no-port-env'],
@@ -61,8 +65,12 @@ export const ENV_K = requirement({
   id: 'SERVING.RUNTIME.ENV-K',
   level: 'SHOULD',
   layer: 'serving',
+  profile: 'conformance',
   title: 'The container gets K_SERVICE, K_CONFIGURATION and K_REVISION naming its Service, Configuration and Revision',
-  upstream: `${CONTRACT}, "Environment Variables" (K_REVISION, K_CONFIGURATION, K_SERVICE SHOULD be set)`,
+  upstream:
+    `${CONTRACT}, "Process": "The following environment variables SHOULD be set: K_REVISION (Name of the current Revision.), ` +
+    'K_CONFIGURATION (Name of the Configuration that created the current Revision.), K_SERVICE (If the current Revision has been created ' +
+    'by manipulating a Knative Service object, name of this Knative Service.)"',
   bound: `equal to the Service's name (twice) and its status.latestReadyRevisionName; ${ONE_REQUEST}`,
   parallel: true,
   mutants: ['wrong-revision-env'],
@@ -86,8 +94,11 @@ export const HEADERS = requirement({
   id: 'SERVING.RUNTIME.HEADERS',
   level: 'MUST',
   layer: 'serving',
+  profile: 'conformance',
   title: 'Requests reach the container with the Host they were sent with and a Forwarded header (RFC 7239)',
-  upstream: `${CONTRACT}, "Headers" (Host MUST be set as RFC 7230 5.4 specifies; Forwarded MUST be set as RFC 7239 specifies)`,
+  upstream:
+    `${CONTRACT}, "Headers": "the following base set of HTTP/1.1 headers MUST be set on the request: Host - As specified by RFC 7230 ` +
+    'Section 5.4" and "the following proxy-specific request headers MUST be set: Forwarded - As specified by RFC 7239."',
   bound: `Host = the host of status.url; Forwarded parses as RFC 7239, and its proto and host, if given, are http and that host; ${ONE_REQUEST}`,
   parallel: true,
   mutants: ['strips-forwarded-headers'],
@@ -114,8 +125,11 @@ export const HEADERS_X_FORWARDED = requirement({
   id: 'SERVING.RUNTIME.HEADERS-X-FORWARDED',
   level: 'SHOULD',
   layer: 'serving',
+  profile: 'conformance',
   title: 'Requests reach the container with X-Forwarded-For (IP addresses) and X-Forwarded-Proto',
-  upstream: `${CONTRACT}, "Headers" (the legacy headers X-Forwarded-For and X-Forwarded-Proto SHOULD be set)`,
+  upstream:
+    `${CONTRACT}, "Headers": "the following legacy headers SHOULD be set for compatibility with client software: X-Forwarded-For, ` +
+    'X-Forwarded-Proto"',
   bound: `X-Forwarded-For a comma-separated list of IP addresses, X-Forwarded-Proto = http; ${ONE_REQUEST}`,
   parallel: true,
   mutants: ['strips-forwarded-headers'],
@@ -137,8 +151,9 @@ export const FILESYSTEM = requirement({
   id: 'SERVING.RUNTIME.FILESYSTEM',
   level: 'MUST',
   layer: 'serving',
+  profile: 'conformance',
   title: '/tmp is writable in the container: a file can be written there, read back and removed',
-  upstream: `${CONTRACT}, "Default Filesystems" (/tmp MUST be read-write)`,
+  upstream: `${CONTRACT}, "Default Filesystems": "the following filesystems MUST be provided: /tmp: MUST be Read-write."`,
   bound: `the probe's write=/tmp knob reports ok; ${ONE_REQUEST}`,
   parallel: true,
   mutants: ['read-only-tmp'],
@@ -155,14 +170,15 @@ export const TIMEOUT = requirement({
   id: 'SERVING.RUNTIME.TIMEOUT',
   level: 'MUST',
   layer: 'serving',
+  profile: 'conformance',
   title: "A request that outlasts the revision's timeoutSeconds is cut with an error status (5xx) at that time; a shorter one completes",
   upstream:
-    'Knative Serving API specification 1.0, "Revision" (spec.timeoutSeconds: the maximum duration in seconds that the instance is ' +
-    'allowed to respond to a request; REQUIRED)',
+    'Knative Serving API specification 1.0 (knative/specs specs/serving/knative-api-specification-1.0.md), "Detailed Resources – v1", ' +
+    'Revision spec, timeoutSeconds (Schema Requirement: REQUIRED): "The maximum duration in seconds that the instance is allowed to ' +
+    'respond to a request. If unspecified, a system default will be provided."',
   bound:
     'the resources applied: timeoutSeconds 2; a request held 1 s by the app answers 200, one held 6 s ends with a 5xx between ' +
-    '1.75 and 4 s after it was sent',
-  parallel: true,
+    '1.75 and 4 s after it was sent (the two requests hold the target alone: the time is judged)',
   mutants: ['ignores-timeout'],
 }, async (ctx) => {
   const { url, gateway, timeoutSeconds: t } = await facts(ctx);
@@ -170,7 +186,7 @@ export const TIMEOUT = requirement({
   const withinMs = t * 500;
   const beyondMs = (t + 4) * 1000;
   const get = (delayMs: number) => httpAttempt({ url: `${url}/?delay=${delayMs}`, via: gateway, timeoutMs: wait, signal: ctx.signal });
-  const [within, beyond] = await Promise.all([get(withinMs), get(beyondMs)]);
+  const [within, beyond] = await ctx.exclusive(() => Promise.all([get(withinMs), get(beyondMs)]));
   const took = (r: typeof within) => Math.round(r.durationMs) / 1000;
   const what = (r: typeof within) => r.error ?? `${r.status} ${oneLine(r.body, 100)}`;
   ctx.log.observe('timeoutSeconds', t, { unit: 's' });

@@ -1,4 +1,5 @@
 import { discoverGateway, probeService, requirement, serviceRef, waitReady, type KService } from '../../../harness/index.ts';
+import { learnRevision, templateToken, TEMPLATE_ENV } from '../revision-identity.ts';
 import { revisionsAnswering, TAG_REQUESTS } from './requests.ts';
 
 /**
@@ -9,12 +10,15 @@ export default requirement({
   id: 'SERVING.TRAFFIC.TAG',
   level: 'MUST',
   layer: 'serving',
+  profile: 'conformance',
   title:
     'A tagged revision answers at its tag URL (status.traffic[].url) and only there: every request to the tag URL reaches it, ' +
     'and the main URL follows spec.traffic (0% for it)',
   upstream:
-    'Knative Serving API specification 1.0, "TrafficTarget" (tag: a dedicated URL for referencing this target exclusively, which MUST ' +
-    'include the tag; url: the URL at which the tag endpoint is reachable) and "Route" (status.traffic)',
+    'Knative Serving API specification 1.0 (knative/specs specs/serving/knative-api-specification-1.0.md), "Detailed Resource Types - v1", ' +
+    'TrafficTarget: tag "Tag is optionally used to expose a dedicated URL for referencing this target exclusively. The dedicated URL MUST ' +
+    'include in it the string provided by tag."; url "The URL at which the tag endpoint is reachable."; "Request Routing": "Requests to a ' +
+    'specific Host MUST be dispatched to Revision instances in accordance with the weights specified in the Route"',
   bound:
     'the resources applied (revision 1 tagged "previous" at 0%, the latest tagged "current" at 100%); 30 requests per URL, all answered ' +
     'by the expected revision (a >= 10% misroute is caught at 95% confidence); settings.readyTimeoutSeconds, settings.requestTimeoutSeconds',
@@ -24,12 +28,16 @@ export default requirement({
   const { cluster, settings, log } = ctx;
   const name = 'tagged';
   const timeoutMs = settings.readyTimeoutSeconds * 1000;
-  await cluster.apply(probeService({ name, env: { GAUNTLET_VERSION: 'v1' } }));
+  // Each template carries its own token, which the probe answers with: which revision answered is known by
+  // reading the Revisions, whether or not the platform sets K_REVISION (a SHOULD of the runtime contract).
+  const [v1, v2] = [templateToken(name, 1), templateToken(name, 2)];
+  await cluster.apply(probeService({ name, env: { [TEMPLATE_ENV]: v1 } }));
   try {
     const first = await waitReady(cluster, name, timeoutMs, ctx.signal);
     const tagged = ctx.require(first.status?.latestReadyRevisionName, 'Ready Service has no status.latestReadyRevisionName');
+    await learnRevision(ctx, tagged, v1);
 
-    const second = probeService({ name, env: { GAUNTLET_VERSION: 'v2' } });
+    const second = probeService({ name, env: { [TEMPLATE_ENV]: v2 } });
     second.spec!.traffic = [
       { tag: 'previous', revisionName: tagged, percent: 0 },
       { tag: 'current', latestRevision: true, percent: 100 },
@@ -46,6 +54,7 @@ export default requirement({
       { timeoutMs, what: `Knative Service ${name} Ready with a second revision and two tag URLs`, signal: ctx.signal },
     );
     const latest = svc.status!.latestReadyRevisionName!;
+    await learnRevision(ctx, latest, v2);
     const mainUrl = ctx.require(svc.status?.url, 'Ready Service has no status.url');
     const tagUrl = (tag: string) => ctx.require(svc.status?.traffic?.find((t) => t.tag === tag)?.url, `status.traffic has no url for tag ${tag}`);
     const previousUrl = tagUrl('previous');

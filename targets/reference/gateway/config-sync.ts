@@ -7,6 +7,7 @@ import { buildGatewayConfig, type GatewayConfigOptions } from './envoy-resources
 import { snapshotOf, type GatewayInputs } from './inputs.ts';
 import { NO_MESH_ROUTES, type MeshRoutesSource } from './mesh-routes.ts';
 import { servedConfig, type ServedRouteConfiguration } from './served-config.ts';
+import { StaleTraffic } from './stale-traffic.ts';
 import { hostRoutes, type HostRoute } from './traffic.ts';
 import type { KRoute } from '../serving/types.ts';
 
@@ -46,6 +47,8 @@ export class ConfigSync {
   private readonly listeners: (() => void)[] = [];
   /** What the merge of the mesh's routes reported, so that the log says each once. */
   private readonly warned = new Set<string>();
+  /** The stale-traffic-split mutant: the Routes' splits as they were its lag ago (stale-traffic.ts). */
+  private readonly stale: StaleTraffic | undefined;
 
   constructor(o: ConfigSyncOptions) {
     this.o = o;
@@ -53,6 +56,8 @@ export class ConfigSync {
       debounceMs: o.debounceMs, held: true, onError: (e) => o.log(`gateway configuration: ${describeError(e)}`),
     });
     const schedule = () => this.resync.schedule();
+    const lagMs = o.config.mutants.value('stale-traffic-split');
+    this.stale = lagMs === undefined ? undefined : new StaleTraffic(lagMs, schedule);
     for (const source of [o.inputs.routes, o.inputs.pods, o.inputs.serverlessServices]) {
       for (const event of ['add', 'update', 'delete'] as const) source.on(event, schedule);
     }
@@ -65,7 +70,7 @@ export class ConfigSync {
     this.o.files.writeClusters(next.clusters);
     this.o.files.writeRoutes([next.routeConfiguration]);
     this.clusters = next.clusters;
-    this.pending = next.hosts;
+    this.pending = next.claimed;
   }
 
   /** Starts updating Envoy through its admin interface; changes seen before now are applied at once. */
@@ -105,9 +110,16 @@ export class ConfigSync {
     }
   }
 
+  /**
+   * What Envoy is given, and the hosts `programmed` judges by: the same, except under the stale-traffic-split
+   * mutant, where Envoy gets the Routes' previous splits while the current ones are claimed as served.
+   */
   private build() {
-    const knative = buildGatewayConfig(snapshotOf(this.o.inputs), this.o.config);
-    return servedConfig(knative, this.o.meshRoutes?.current() ?? NO_MESH_ROUTES, (m) => this.warnOnce(m));
+    const snapshot = snapshotOf(this.o.inputs);
+    const routes = this.stale ? this.stale.routes(snapshot.routes) : snapshot.routes;
+    const knative = buildGatewayConfig({ ...snapshot, routes }, this.o.config);
+    const served = servedConfig(knative, this.o.meshRoutes?.current() ?? NO_MESH_ROUTES, (m) => this.warnOnce(m));
+    return { ...served, claimed: this.stale ? hostRoutes(snapshot.routes, this.o.config.mutants) : served.hosts };
   }
 
   private warnOnce(line: string): void {
@@ -126,10 +138,11 @@ export class ConfigSync {
     await this.withdrawChangedHosts(next.routeConfiguration, next.hosts);
     const rds = this.o.files.writeRoutes([next.routeConfiguration]);
     if (rds !== undefined) this.routesAccepted = await this.accepted('rds', rds);
-    if (this.routesAccepted) this.serve(next.hosts);
+    if (this.routesAccepted) this.serve(next.claimed);
     if (retired.length > 0) await this.accepted('cds', this.o.files.writeClusters(next.clusters));
     this.clusters = next.clusters;
-    if (cds !== undefined || rds !== undefined) for (const l of this.listeners) l();
+    // Under stale-traffic-split a new split is claimed without a new file: the waiting Routes are told anyway.
+    if (cds !== undefined || rds !== undefined || this.stale) for (const l of this.listeners) l();
   }
 
   /**

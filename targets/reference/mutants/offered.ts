@@ -24,6 +24,11 @@ export const MUTANTS = [
     name: 'hides-container-failure',
     description: 'A revision whose container crashes stays Ready=Unknown instead of reporting Ready=False with the reason',
   },
+  {
+    name: 'misreports-container-failure',
+    description:
+      "A revision whose container crashes reports Ready=False as ProgressDeadlineExceeded (initial scale never achieved), not the container's exit",
+  },
   { name: 'no-port-env', description: 'The user container gets no PORT environment variable' },
   {
     name: 'strips-forwarded-headers',
@@ -53,6 +58,12 @@ export const MUTANTS = [
     parameter: { name: 'window', unit: 'ms', default: 500, min: 50, max: 10_000 },
   },
   { name: 'tag-routes-to-latest', description: "A tag's URL routes to the latest revision instead of the tagged one" },
+  {
+    name: 'stale-traffic-split',
+    description:
+      "The gateway keeps serving a Route's previous traffic split for a while after status.traffic changes, while reporting the new one programmed (the Route goes Ready on it)",
+    parameter: { name: 'lag', unit: 'ms', default: 3000, min: 100, max: 60_000 },
+  },
   // Autoscaling.
   { name: 'never-scales-to-zero', description: 'The autoscaler never scales a revision below one pod' },
   { name: 'ignores-max-scale', description: 'The autoscaler ignores autoscaling.knative.dev/max-scale' },
@@ -60,10 +71,15 @@ export const MUTANTS = [
   { name: 'slow-scale-up', description: 'The autoscaler scales up by at most one pod per stable window' },
   { name: 'scales-down-early', description: 'The autoscaler scales down on the panic window: no stable-window delay after load drops' },
   // Cold start, the activator and the queue-proxy.
+  // The default delay sits at the edge of the tolerance, not far past it: the reference's own cold start is
+  // well under 2 s (0.1-1.8 s measured), so 15 s of delay puts a cold start at about 1.5x the harness's
+  // default cold-start bound (settings.coldStartP95Seconds, 10 s). It stays under the default request
+  // timeout (settings.requestTimeoutSeconds, 30 s): the requests are slow, they still succeed.
   {
     name: 'slow-cold-start',
-    description: 'Every pod start takes longer: the kubelet waits before starting containers',
-    parameter: { name: 'delay', unit: 'ms', default: 2000, min: 100, max: 60_000 },
+    description:
+      'Every pod start takes longer: the kubelet waits before starting containers (default 15 s: a cold start at about 1.5x the default 10 s cold-start bound)',
+    parameter: { name: 'delay', unit: 'ms', default: 15_000, min: 100, max: 60_000 },
   },
   {
     name: 'no-activator',
@@ -81,8 +97,16 @@ export const MUTANTS = [
   { name: 'certs-never-rotate', description: 'Workload certificates are issued once and never rotated: they expire' },
   { name: 'authz-ignored', description: 'AuthorizationPolicies are not enforced: sidecars have no RBAC filter' },
   { name: 'ignores-header-match', description: 'VirtualService header matches are dropped: such routes match every request' },
-  { name: 'mesh-weights-skewed', description: 'VirtualService route weights move 5 percentage points from the last destination to the first' },
-  { name: 'fault-rate-halved', description: 'Every VirtualService fault percentage is halved' },
+  {
+    name: 'mesh-weights-skewed',
+    description: 'VirtualService route weights move a number of percentage points of their total from the last destination to the first',
+    parameter: { name: 'skew', unit: 'percentage points', default: 5, min: 0.1, max: 50 },
+  },
+  {
+    name: 'fault-rate-off',
+    description: 'Every VirtualService fault percentage (delay and abort) is lowered by a number of percentage points (not below 0)',
+    parameter: { name: 'points', unit: 'percentage points', default: 10, min: 0.1, max: 100 },
+  },
   { name: 'retries-ignored', description: 'VirtualService retries (and Istio\'s default retry policy) are not applied' },
   { name: 'timeout-ignored', description: 'VirtualService route timeouts are not applied' },
   { name: 'mirror-ignored', description: 'VirtualService mirroring sends no copies' },

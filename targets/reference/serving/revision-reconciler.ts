@@ -64,7 +64,11 @@ export function revisionReconciler(client: ControllerClient, mutants: ActiveMuta
     let conditions: Condition[] = rev.status?.conditions ?? [];
     const failure = mutants.has('hides-container-failure') ? undefined : containerFailure(pods);
     const initialized = conditionOf(pa?.status?.conditions, 'ScaleTargetInitialized')?.status === 'True';
-    if (failure) {
+    if (failure && mutants.has('misreports-container-failure')) {
+      // The defect: the container's exit is not read; the revision fails as if it had only been slow to scale.
+      conditions = setCondition(conditions, 'ContainerHealthy', 'Unknown', 'Deploying');
+      conditions = setCondition(conditions, 'ResourcesAvailable', 'False', 'ProgressDeadlineExceeded', 'Initial scale was never achieved');
+    } else if (failure) {
       conditions = setCondition(conditions, 'ContainerHealthy', 'False', failure.reason, failure.message);
       if (!initialized) conditions = setCondition(conditions, 'ResourcesAvailable', 'False', failure.reason, failure.message);
     } else {
@@ -89,7 +93,11 @@ export function revisionReconciler(client: ControllerClient, mutants: ActiveMuta
 }
 
 
-/** The first fatal container state among a revision's pods, worded as Knative words it. */
+/**
+ * The first fatal container state among a revision's pods, worded as Knative words it (knative.dev/serving
+ * pkg/reconciler/revision/reconcile_resources.go): a container that exited is `ExitCode<code>`, "Container
+ * failed with: <its termination message>"; a container that cannot start, the kubelet's waiting reason.
+ */
 function containerFailure(pods: V1Pod[]): { reason: string; message: string } | undefined {
   for (const pod of pods) {
     for (const cs of pod.status?.containerStatuses ?? []) {
@@ -97,7 +105,7 @@ function containerFailure(pods: V1Pod[]): { reason: string; message: string } | 
       if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
         const last = cs.lastState?.terminated;
         if (waiting.reason === 'CrashLoopBackOff' && last) {
-          return { reason: 'ExitCode', message: `Container failed with: ${last.message ?? last.reason ?? ''} (exit code ${last.exitCode})`.trim() };
+          return { reason: `ExitCode${last.exitCode}`, message: `Container failed with: ${last.message ?? last.reason ?? ''} (exit code ${last.exitCode})`.trim() };
         }
         return { reason: waiting.reason, message: waiting.message ?? waiting.reason };
       }

@@ -1,4 +1,5 @@
 import { probeService, ready, serviceRef, type KService, type ProbeServiceOptions, type RequirementContext } from '../../../../harness/index.ts';
+import { learnRevision, templateToken, TEMPLATE_ENV } from '../../revision-identity.ts';
 
 /** A probe Service with several revisions, as the Kubernetes API shows it. */
 export interface RevisionedService {
@@ -18,22 +19,27 @@ export interface RevisionedService {
 const ANNOTATIONS = { 'autoscaling.knative.dev/min-scale': '1' };
 
 /**
- * Creates Knative Service `name` with `count` revisions: one template per revision (the probe with
- * GAUNTLET_GENERATION=i), each awaited Ready as the Service's new latestReadyRevisionName.
+ * Creates Knative Service `name` with `count` revisions: one template per revision (the probe with its own
+ * token in GAUNTLET_TEMPLATE), each awaited Ready as the Service's new latestReadyRevisionName and read back
+ * through the API, so that the probe's answers name the revision that gave them without K_REVISION
+ * (../../revision-identity.ts: the sampler and the rollout's records read them so).
  */
 export async function serviceWithRevisions(ctx: RequirementContext, name: string, count: number): Promise<RevisionedService> {
   const revisions: string[] = [];
   let template: ProbeServiceOptions | undefined;
   let svc: KService | undefined;
   for (let i = 1; i <= count; i++) {
-    template = { name, annotations: ANNOTATIONS, env: { GAUNTLET_GENERATION: String(i) } };
+    const token = templateToken(name, i);
+    template = { name, annotations: ANNOTATIONS, env: { [TEMPLATE_ENV]: token } };
     await ctx.cluster.apply(probeService(template));
     svc = await ctx.cluster.waitFor<KService>(
       serviceRef(name),
       (s) => ready(s) && !!s?.status?.latestReadyRevisionName && !revisions.includes(s.status.latestReadyRevisionName),
       { timeoutMs: ctx.settings.readyTimeoutSeconds * 1000, what: `Knative Service ${name} Ready with revision ${i}`, signal: ctx.signal },
     );
-    revisions.push(svc.status!.latestReadyRevisionName!);
+    const revision = svc.status!.latestReadyRevisionName!;
+    await learnRevision(ctx, revision, token);
+    revisions.push(revision);
   }
   const url = ctx.require(svc?.status?.url, `Ready Service ${name} has no status.url`);
   return { name, url, revisions, template: template! };

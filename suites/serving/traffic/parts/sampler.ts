@@ -1,16 +1,18 @@
 import { Agent, request, type ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import type { GatewayAddress } from '../../../../harness/index.ts';
+import { revisionOf, TEMPLATE_HEADER } from '../../revision-identity.ts';
 
 /** One connection per request, or keep-alive connections each carrying many requests. */
 export type ConnectionMode = 'fresh' | 'keep-alive';
 
-/** The probe's header naming the revision that answered (fixtures/workloads/probe). */
-export const REVISION_HEADER = 'x-gauntlet-revision';
-
 export interface Answer {
   /** HTTP status; 0 when no response came (connection error, timeout). */
   status: number;
+  /**
+   * The revision that answered, by the token its template gave the probe (`x-gauntlet-template`, mapped by
+   * ../../revision-identity.ts): its name, `template <token>` for a template not learnt, undefined without one.
+   */
   revision: string | undefined;
   /** Which TCP connection carried the request (ids are per sampler run). */
   connection: number;
@@ -74,8 +76,7 @@ export async function sample(o: SamplerOptions, onAnswer: (a: Answer) => boolean
         (res) => {
           res.resume();
           res.on('end', () => {
-            const h = res.headers[REVISION_HEADER];
-            resolve({ status: res.statusCode ?? 0, revision: Array.isArray(h) ? h[0] : h, connection, reused: wasReused });
+            resolve({ status: res.statusCode ?? 0, revision: revisionOf(res.headers[TEMPLATE_HEADER]), connection, reused: wasReused });
           });
           res.on('error', (e) => resolve({ status: 0, revision: undefined, connection, reused: wasReused, error: e.message }));
         },
