@@ -1,10 +1,10 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { ForwardResult } from '../../fixtures/workloads/probe/forward.ts';
+import type { AttemptEnd, AttemptTrace, ForwardResult, ForwardTls, HttpProtocol, TlsAlert, TlsVersion } from '../../fixtures/workloads/probe/forward.ts';
 import { httpRequest } from '../cluster/http.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { CONTROL_PORT, deployEcho, podAddress } from '../workloads/mesh.ts';
 
-export type { ForwardResult };
+export type { AttemptEnd, AttemptTrace, ForwardResult, ForwardTls, HttpProtocol, TlsAlert, TlsVersion };
 
 /** What a client is asked to send: the probe's `POST /forward` body (fixtures/workloads/probe/forward.ts). */
 export interface ForwardSpec {
@@ -21,7 +21,10 @@ export interface ForwardSpec {
   /** `host:port` to dial instead of the URL's host (a pod address, say), keeping the URL's Host. */
   connectTo?: string;
   proxy?: 'env' | 'none';
-  tls?: { certPem?: string; keyPem?: string; caPem?: string; serverName?: string; insecure?: boolean };
+  /** `http/1.1` (default), `http/1.0`, or `h2` (h2c with prior knowledge over http://, ALPN h2 over https://). */
+  protocol?: HttpProtocol;
+  /** Client certificate, trusted CA, server name, TLS versions and ALPN protocols offered. */
+  tls?: ForwardTls;
   bodies?: boolean;
 }
 
@@ -72,6 +75,29 @@ export async function startClient(cluster: Cluster, c: ClientSpec, opts: { timeo
       return (JSON.parse(res.body) as { results: ForwardResult[] }).results;
     },
   };
+}
+
+/** The request header by whose value a probe counts the requests it receives (fixtures/workloads/probe/main.ts). */
+export { SEEN_HEADER } from '../../fixtures/workloads/probe/main.ts';
+
+/** What a probe pod received with one `x-gauntlet-key` value: how many requests, and when each arrived (epoch ms). */
+export interface RequestsSeen {
+  key: string;
+  count: number;
+  at: number[];
+}
+
+/**
+ * Asks a probe pod, on its control port (which no sidecar captures), how many requests carrying
+ * `x-gauntlet-key: <key>` reached it and when: every attempt a proxy made of one request (retries repeat the header).
+ */
+export async function requestsSeen(pod: V1Pod, key: string, signal?: AbortSignal): Promise<RequestsSeen> {
+  const res = await httpRequest({
+    url: `http://${podAddress(pod)}:${CONTROL_PORT}/seen?key=${encodeURIComponent(key)}`, timeoutMs: 5000, ...(signal ? { signal } : {}),
+  });
+  if (res.status !== 200) throw new Error(`probe ${pod.metadata?.name ?? ''} refused /seen: HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+  const doc = JSON.parse(res.body) as RequestsSeen;
+  return { key: doc.key, count: doc.count, at: doc.at };
 }
 
 /** Counts of outcomes: HTTP statuses by code, and `error: <reason>` for requests that got no response. */

@@ -68,6 +68,26 @@ describe('client credentials for fuzzed mesh clients', () => {
     expect(await handshake(c)).toMatch(alert);
   });
 
+  it.each<[string, () => ClientIdentity, RegExp]>([
+    ['not yet valid', () => ({ kind: 'not-yet-valid', ca, spiffeId: ID }), /^CERT_NOT_YET_VALID$/],
+    ['signed by a workload certificate', () => ({ kind: 'leaf-signed', ca, spiffeId: ID }), /^(INVALID_CA|KEYUSAGE_NO_CERTSIGN|UNSPECIFIED)$/],
+  ])('%s: signed under the mesh CA, and still fails verification against it', async (_name, identity, alert) => {
+    const c = await clientCredentials(identity());
+    expect(parsed(c).subjectAltName).toBe(`URI:${ID}`);
+    expect(await handshake(c)).toMatch(alert);
+  });
+
+  it('without a SPIFFE id, or for server authentication only: verified by the CA, wrong in what they say', async () => {
+    const dns = await clientCredentials({ kind: 'no-spiffe-id', ca, dnsName: 'client.demo.svc.cluster.local' });
+    expect(parsed(dns).subjectAltName).toBe('DNS:client.demo.svc.cluster.local');
+    const bare = await clientCredentials({ kind: 'no-spiffe-id', ca });
+    expect(parsed(bare).subjectAltName).toBeUndefined();
+    expect(parsed(bare).subject).toBe('CN=gauntlet-client');
+    const server = await clientCredentials({ kind: 'server-only', ca, spiffeId: ID });
+    expect(parsed(server).keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
+    for (const c of [dns, bare]) expect(parsed(c).checkIssued(new X509Certificate(ca.certPem))).toBe(true);
+  });
+
   it('expired means notAfter in the past, signed by the given CA', async () => {
     const c = await clientCredentials({ kind: 'expired', ca, spiffeId: ID });
     expect(c.notAfter.getTime()).toBeLessThan(Date.now());

@@ -28,6 +28,14 @@ export type ClientIdentity =
   | { kind: 'wrong-identity'; ca: PemCredentials; spiffeId: string }
   /** Signed by the mesh's CA, but expired an hour ago. */
   | { kind: 'expired'; ca: PemCredentials; spiffeId: string }
+  /** Signed by the mesh's CA, but valid only from an hour from now. */
+  | { kind: 'not-yet-valid'; ca: PemCredentials; spiffeId: string }
+  /** Signed by the mesh's CA, without a SPIFFE id: a DNS name as its only SAN, or no SAN at all (a subject instead). */
+  | { kind: 'no-spiffe-id'; ca: PemCredentials; dnsName?: string }
+  /** Signed by the mesh's CA, for server authentication only (extended key usage serverAuth, no clientAuth). */
+  | { kind: 'server-only'; ca: PemCredentials; spiffeId: string }
+  /** Signed by a certificate the mesh's CA issued to a workload (not a CA), sent with that certificate as its chain. */
+  | { kind: 'leaf-signed'; ca: PemCredentials; spiffeId: string }
   /** Signed by its own key. */
   | { kind: 'self-signed'; spiffeId: string }
   /** Signed by a CA made for the occasion, which the mesh does not trust. */
@@ -43,6 +51,14 @@ export async function clientCredentials(identity: ClientIdentity): Promise<Clien
       return wrongIdentityCredentials(identity.ca, identity.spiffeId);
     case 'expired':
       return expiredCredentials(identity.ca, identity.spiffeId);
+    case 'not-yet-valid':
+      return notYetValidCredentials(identity.ca, identity.spiffeId);
+    case 'no-spiffe-id':
+      return noSpiffeIdCredentials(identity.ca, identity.dnsName);
+    case 'server-only':
+      return serverOnlyCredentials(identity.ca, identity.spiffeId);
+    case 'leaf-signed':
+      return leafSignedCredentials(identity.ca, identity.spiffeId);
     case 'self-signed':
       return selfSignedCredentials(identity.spiffeId);
     case 'foreign-ca':
@@ -68,6 +84,45 @@ export async function expiredCredentials(ca: PemCredentials, spiffeId: string): 
     uris: [spiffeId], notBefore: new Date(now - 2 * 3_600_000), notAfter: new Date(now - 3_600_000),
   });
   return credentials(leaf, spiffeId);
+}
+
+/** Signed by the given CA; valid from an hour from now to two hours from now. */
+export async function notYetValidCredentials(ca: PemCredentials, spiffeId: string): Promise<ClientCredentials> {
+  const now = Date.now();
+  const leaf = await issueLeaf(await loadAuthority(ca), {
+    uris: [spiffeId], notBefore: new Date(now + 3_600_000), notAfter: new Date(now + 2 * 3_600_000),
+  });
+  return credentials(leaf, spiffeId);
+}
+
+/**
+ * Signed by the given CA, valid now, without a SPIFFE id: `dnsName` as its only SAN, or with no SAN at all and
+ * a subject instead (RFC 5280 wants one or the other). `spiffeId` is then empty.
+ */
+export async function noSpiffeIdCredentials(ca: PemCredentials, dnsName?: string): Promise<ClientCredentials> {
+  const leaf = await issueLeaf(await loadAuthority(ca), {
+    uris: [], ...(dnsName ? { dnsNames: [dnsName] } : { subject: 'CN=gauntlet-client' }), ...validityFor(DEFAULT_LIFETIME_MS),
+  });
+  return credentials(leaf, '');
+}
+
+/** Signed by the given CA, valid now, for the SPIFFE id, with serverAuth as its only extended key usage. */
+export async function serverOnlyCredentials(ca: PemCredentials, spiffeId: string): Promise<ClientCredentials> {
+  const leaf = await issueLeaf(await loadAuthority(ca), { uris: [spiffeId], usage: 'server', ...validityFor(DEFAULT_LIFETIME_MS) });
+  return credentials(leaf, spiffeId);
+}
+
+/**
+ * A workload certificate of the mesh (signed by the given CA, not itself a CA: basic constraints CA:FALSE, no
+ * keyCertSign) used to sign another for the SPIFFE id: what a workload that could mint identities would present; the certificate PEM is that one followed by the workload
+ * certificate, the chain a client sends. `issuerPem` is the workload certificate.
+ */
+export async function leafSignedCredentials(ca: PemCredentials, spiffeId: string): Promise<ClientCredentials> {
+  // A subject of its own, unlike Istio's workload certificates: with an empty one the signed certificate's
+  // issuer and subject would both be empty, and it would look self-signed rather than signed by a non-CA.
+  const workload = await issueLeaf(await loadAuthority(ca), { uris: [spiffeId], subject: 'CN=gauntlet-workload', ...validityFor(DEFAULT_LIFETIME_MS) });
+  const leaf = await issueLeaf(await loadAuthority(workload), { uris: [spiffeId], ...validityFor(DEFAULT_LIFETIME_MS) });
+  return { ...credentials(leaf, spiffeId), certPem: `${leaf.certPem.trimEnd()}\n${workload.certPem.trimEnd()}\n`, issuerPem: workload.certPem };
 }
 
 export async function selfSignedCredentials(spiffeId: string): Promise<ClientCredentials> {

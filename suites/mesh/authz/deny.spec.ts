@@ -8,9 +8,13 @@ export default requirement({
   id: 'MESH.AUTHZ.DENY',
   level: 'MUST',
   layer: 'mesh',
+  profile: 'conformance',
   title: 'A DENY AuthorizationPolicy refuses what it matches even where an ALLOW policy matches too, and only that',
-  upstream: `${AUTHZ}: "If there are any DENY policies that match the request, deny the request" (evaluated before ALLOW); operation.paths with prefix match`,
-  bound: '10 requests per path: the denied path all 403 with "RBAC: access denied", another path all 200',
+  upstream:
+    `${AUTHZ} (no normative word: the evaluation the reference defines): "the CUSTOM action is evaluated first, then the DENY action, and ` +
+    'finally the ALLOW action." ... "2. If there are any DENY policies that match the request, deny the request."; Rule: "Prefix match: `abc*` ' +
+    'will match on value `abc` and `abcd`."',
+  bound: '10 requests per path: the denied path none served and none counted by the workload (SHOULD: 403 "RBAC: access denied"), another path all 200',
   parallel: true,
   mutants: ['authz-ignored'],
 }, async (ctx) => {
@@ -25,8 +29,9 @@ export default requirement({
     clients: [{ name: 'authz-deny-client', meshed: true, serviceAccount: 'authz-deny-client' }],
   }, async (sc) => {
     const client = sc.clients['authz-deny-client']!;
+    const server = ctx.require(sc.serverPods[0], 'no server pod');
     ctx.log.sample(2 * REQUESTS);
-    await expectDecision(ctx, client, 'a denied path (/admin/users)', { url: new URL('/admin/users', sc.url).href }, false);
-    await expectDecision(ctx, client, 'another path (/public)', { url: new URL('/public', sc.url).href }, true);
+    await expectDecision(ctx, client, server, 'a denied path (/admin/users)', { url: new URL('/admin/users', sc.url).href }, false);
+    await expectDecision(ctx, client, server, 'another path (/public)', { url: new URL('/public', sc.url).href }, true);
   });
 });

@@ -1,6 +1,7 @@
 import { discoverGateway, gateway, outcomes, peerAuthentication, requirement, virtualService, type ForwardResult } from '../../../harness/index.ts';
 import { echoOf, headerOf, parseXfcc } from '../parts/echo.ts';
 import { inScenario } from '../parts/scenario.ts';
+import { SECURITY } from '../parts/upstream.ts';
 import { twoVersions, versionOf } from '../parts/versions.ts';
 import { awaitGatewayRoute, ingressWorkload, throughGateway } from './ingress.ts';
 
@@ -16,15 +17,20 @@ export default requirement({
   id: 'MESH.GATEWAY.ROUTE',
   level: 'MUST',
   layer: 'mesh',
+  profile: 'conformance',
   title:
     'A VirtualService bound to a Gateway that selects the ingress gateway routes requests from outside the mesh by its rules ' +
     "(user-group: beta to v2, the rest to v1) to a workload under STRICT mTLS, which sees the ingress gateway's identity",
   upstream:
-    'Istio API reference, networking.istio.io/v1 Gateway (selector, servers: port, hosts) and VirtualService (gateways: "the names of gateways ' +
-    'and sidecars that should apply these routes"; HTTPMatchRequest.headers); Istio security concepts, "Mutual TLS authentication" (auto mTLS from the gateway)',
+    'Istio API reference (no normative word: the fields\' definitions; their lowercase "should" says which proxies are meant, not a ' +
+    'recommendation), networking.istio.io/v1 Gateway.selector: "One or more labels that indicate a specific set of pods/VMs on which this ' +
+    'gateway configuration should be applied."; Server.port: "The Port on which the proxy should listen for incoming connections."; ' +
+    'VirtualService.gateways: "The names of gateways and sidecars that should apply these routes."; HTTPMatchRequest.headers; ' +
+    `${SECURITY}, "Authentication architecture": "For peer authentication, Istio automatically upgrades all traffic between two PEPs to mutual ` +
+    'TLS."; the gateway\'s identity in x-forwarded-client-cert: ProxyConfig\'s default APPEND_FORWARD for sidecars (SHOULD, as MESH.MTLS.IDENTITY)',
   bound:
     "20 requests with the header all answered 200 by v2 and 20 without all 200 by v1, through the ingress gateway Service's http2 port; each carries the " +
-    "gateway's SPIFFE id in the last x-forwarded-client-cert element; the host served within readyTimeoutSeconds of the workloads being Ready",
+    "gateway's SPIFFE id in the last x-forwarded-client-cert element (SHOULD); the host served within readyTimeoutSeconds of the workloads being Ready",
   parallel: true,
   mutants: ['gateway-ignores-virtualservices'],
 }, async (ctx) => {
@@ -78,7 +84,7 @@ export default requirement({
       'every request without the header through the gateway is answered 200 by v1', count(otherResults, 'v1') === REQUESTS,
       `requests without the header through the gateway were answered by ${answeredBy(otherResults)}, not all 200 by v1`,
     );
-    ctx.must(
+    ctx.should(
       "the workload sees the ingress gateway's SPIFFE id in every request's x-forwarded-client-cert", right === 2 * REQUESTS,
       `the workload saw ${JSON.stringify([...new Set(seen.map((x) => x.URI ?? '(no x-forwarded-client-cert)'))])}, not ${expected.join(' or ')}, in ${2 * REQUESTS - right} of ${2 * REQUESTS} requests`,
     );

@@ -10,10 +10,16 @@ const REQUESTS = 10;
  */
 export default requirement({
   id: 'MESH.MTLS.IDENTITY',
-  level: 'MUST',
+  level: 'SHOULD',
   layer: 'mesh',
+  profile: 'conformance',
   title: "The workload sees its caller's identity: x-forwarded-client-cert names the calling workload's service account as spiffe://<trust domain>/ns/<namespace>/sa/<name>",
-  upstream: 'Istio security concepts, "Istio identity" (SPIFFE ids of service accounts) and "Secure naming"; Envoy HCM forward_client_cert_details as Istio sets it',
+  upstream:
+    'Istio API reference, ProxyConfig.ProxyHeaders.forwardedClientCert (a default an operator may change, hence SHOULD; no normative word): ' +
+    '"Controls the `X-Forwarded-Client-Cert` header for inbound sidecar requests." ... "By default, `APPEND_FORWARD` will be used."; ' +
+    'ForwardClientCertDetails APPEND_FORWARD: "When the client connection is mTLS, append the client certificate information to the ' +
+    'request’s XFCC header and forward it. This is the default value for sidecar proxies."; SetCurrentClientCertDetails.uri: "Whether to ' +
+    'forward the URI type Subject Alternative Name of the client cert. Defaults to true."',
   bound: 'every one of 10 requests carries the caller\'s SPIFFE id in the URI field of the last x-forwarded-client-cert element',
   parallel: true,
   mutants: ['identity-not-forwarded'],

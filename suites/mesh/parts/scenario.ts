@@ -18,6 +18,11 @@ export interface ScenarioSpec {
   clients: ClientSpec[];
   /** Istio resources, applied before the workloads. */
   policies?: Manifest[];
+  /**
+   * The kinds of request (their headers) whose routes the meshed clients wait for before the body runs, so that
+   * a route of a header match is as ready as the default one; default one kind, without headers.
+   */
+  routed?: Record<string, string>[];
 }
 
 export interface Scenario {
@@ -57,7 +62,8 @@ export async function startScenario(ctx: RequirementContext, s: ScenarioSpec): P
     for (const c of s.clients) if (c.serviceAccount) applied.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: c.serviceAccount } });
     for (const p of serverPods) ctx.log.note(`server pod ${p.metadata?.name ?? ''} at ${p.status?.podIP ?? '?'} (${p.spec?.containers.map((c) => c.name).join(', ') ?? ''})`);
     const url = `http://${s.app}.${cluster.namespace}.svc.cluster.local/`;
-    await Promise.all(clients.filter((c) => c.meshed).map((c) => awaitRoute(ctx, c, url, timeoutMs)));
+    const kinds = s.routed ?? [{}];
+    await Promise.all(clients.filter((c) => c.meshed).flatMap((c) => kinds.map((headers) => awaitRoute(ctx, c, url, headers, timeoutMs))));
     return {
       namespace: cluster.namespace,
       url,
@@ -80,19 +86,20 @@ const ROUTED_IN_A_ROW = 5;
  * answered by it -- anything but the 502/503 a sidecar gives without a route or endpoint -- several times in
  * a row, so that a check does not judge the mesh before it has caught up.
  */
-async function awaitRoute(ctx: RequirementContext, client: MeshClient, url: string, timeoutMs: number): Promise<void> {
+async function awaitRoute(ctx: RequirementContext, client: MeshClient, url: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   const started = Date.now();
+  const asked = Object.keys(headers).length > 0 ? ` with ${JSON.stringify(headers)}` : '';
   let last = 'no request yet';
   while (Date.now() - started < timeoutMs) {
-    const results = await client.send({ url, count: ROUTED_IN_A_ROW, timeoutMs: 2000, bodies: false }, ctx.signal);
+    const results = await client.send({ url, headers, count: ROUTED_IN_A_ROW, timeoutMs: 2000, bodies: false }, ctx.signal);
     if (results.every((r) => r.status !== undefined && r.status !== 502 && r.status !== 503)) {
-      ctx.log.note(`${client.name} reached ${url} through the mesh ${Date.now() - started} ms after the pods were Ready`);
+      ctx.log.note(`${client.name} reached ${url}${asked} through the mesh ${Date.now() - started} ms after the pods were Ready`);
       return;
     }
     last = JSON.stringify(outcomes(results));
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new WaitTimeout(`${client.name} could not reach ${url} through the mesh within ${timeoutMs / 1000} s of the pods being Ready (last: ${last})`, last);
+  throw new WaitTimeout(`${client.name} could not reach ${url}${asked} through the mesh within ${timeoutMs / 1000} s of the pods being Ready (last: ${last})`, last);
 }
 
 /** Runs `body` in a scenario and always cleans up after it. */

@@ -21,9 +21,14 @@ export default requirement({
   id: 'MESH.MIRROR',
   level: 'MUST',
   layer: 'mesh',
-  title: 'A VirtualService mirror sends a copy of every request (mirrorPercentage 100) to the mirror destination, while the answers come from the route',
-  upstream: `${VS}, HTTPRoute.mirror and mirrorPercentage`,
-  bound: '20 requests: all answered by v1, and v2 received 20 more requests',
+  profile: 'conformance',
+  title: 'A VirtualService mirror sends copies of the requests (mirrorPercentage 100) to the mirror destination, while the answers come from the route',
+  upstream:
+    `${VS}, HTTPRoute (no normative word: the fields' definitions; "best effort" makes a copy for every request a SHOULD): mirror "Mirror HTTP ` +
+    'traffic to a another destination in addition to forwarding the requests to the intended destination. Mirrored traffic is on a best effort ' +
+    'basis where the sidecar/gateway will not wait for the mirrored cluster to respond before returning the response from the original ' +
+    'destination."; mirrorPercentage "Percentage of the traffic to be mirrored by the `mirror` field."',
+  bound: '20 requests: all answered by v1, and v2 received copies of them (SHOULD: all 20), counted within 5 s',
   parallel: true,
   mutants: ['mirror-ignored'],
 }, async (ctx) => {
@@ -75,6 +80,7 @@ export default requirement({
     ctx.log.observe('answered by v1', byV1, { bound: `${REQUESTS}`, unit: `of ${REQUESTS}` });
     ctx.log.observe('copies received by v2', mirrored, { bound: `${REQUESTS}` });
     ctx.must(`the route to v1 answers all ${REQUESTS} requests`, byV1 === REQUESTS, `the route to v1 answered ${byV1} of ${REQUESTS}: ${JSON.stringify(outcomes(results))}`);
-    ctx.must(`v2 receives a copy of each of the ${REQUESTS} requests`, mirrored === REQUESTS, `v2 received ${mirrored} copies of ${REQUESTS} requests mirrored at 100%`);
+    ctx.must(`v2 receives copies of the ${REQUESTS} requests`, mirrored > 0, `v2 received no copy of ${REQUESTS} requests mirrored at 100%`);
+    ctx.should(`v2 receives a copy of each of the ${REQUESTS} requests`, mirrored === REQUESTS, `v2 received ${mirrored} copies of ${REQUESTS} requests mirrored at 100%`);
   });
 });

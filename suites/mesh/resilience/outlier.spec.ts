@@ -11,8 +11,12 @@ export default requirement({
   id: 'MESH.CIRCUIT.OUTLIER-EJECTION',
   level: 'MUST',
   layer: 'mesh',
+  profile: 'conformance',
   title: 'An endpoint answering 5xx is ejected after consecutive5xxErrors failures: the requests after that reach the healthy endpoint only',
-  upstream: `${DR}, OutlierDetection (consecutive5xxErrors, baseEjectionTime, maxEjectionPercent)`,
+  upstream:
+    `${DR}, OutlierDetection (no normative word: the fields' definitions): consecutive5xxErrors "Number of 5xx errors before a host is ejected ` +
+    'from the connection pool."; baseEjectionTime "Minimum ejection duration."; maxEjectionPercent "Maximum % of hosts in the load balancing ' +
+    'pool for the upstream service that can be ejected."',
   bound: 'consecutive5xxErrors 2, one of two endpoints failing, 60 requests one after another: at most 5 failed, the last 30 all 200',
   parallel: true,
   mutants: ['no-ejection'],

@@ -10,8 +10,13 @@ export default requirement({
   id: 'MESH.CIRCUIT.OVERFLOW',
   level: 'MUST',
   layer: 'mesh',
+  profile: 'conformance',
   title: 'Requests beyond a DestinationRule connection pool (1 connection, 1 pending request) are refused at once with 503 and x-envoy-overloaded: true',
-  upstream: `${DR}, ConnectionPoolSettings (tcp.maxConnections, http.http1MaxPendingRequests); Istio's circuit breaking task`,
+  upstream:
+    `${DR}, ConnectionPoolSettings (no normative word: the fields' definitions): "Connection pool settings for an upstream host. The settings ` +
+    'apply to each individual host in the upstream service."; tcp.maxConnections "Maximum number of HTTP1 /TCP connections to a destination ' +
+    'host."; http.http1MaxPendingRequests "Maximum number of requests that will be queued while waiting for a ready connection pool ' +
+    'connection."; the 503 with x-envoy-overloaded: true is the overflow answer of Envoy\'s circuit breaking, to which the reference refers',
   bound: '20 concurrent requests to a 500 ms upstream: at least one refused; every request not answered 200 is a 503 with x-envoy-overloaded: true',
   parallel: true,
   mutants: ['no-overflow-limit'],

@@ -10,8 +10,12 @@ export default requirement({
   id: 'MESH.ROUTE.HEADER-MATCH',
   level: 'MUST',
   layer: 'mesh',
+  profile: 'conformance',
   title: 'A VirtualService rule matching a request header sends those requests, and only those, to its destination (user-group: beta to v2, the rest to v1)',
-  upstream: `${VS}: HTTPMatchRequest.headers (exact), rules evaluated in order, the first match wins; DestinationRule subsets`,
+  upstream:
+    `${VS} (no normative word: the fields' definitions): http "An ordered list of route rules for HTTP traffic." ... "The first rule matching ` +
+    'an incoming request is used."; HTTPMatchRequest.headers: "`exact: "value"` for exact string match"; HTTPRouteDestination.weight: "If there ' +
+    'is only one destination in a rule, it will receive all traffic."; DestinationRule subsets',
   bound: '20 requests with the header all answered by v2, 20 without all by v1',
   parallel: true,
   mutants: ['ignores-header-match'],
@@ -25,7 +29,8 @@ export default requirement({
       { route: [{ destination: { host: app, subset: 'v1' } }] },
     ],
   });
-  await inScenario(ctx, { app, versions, policies: [subsets, vs], clients: [{ name: 'route-header-client', meshed: true }] }, async (sc) => {
+  // Both routes must have reached the client's sidecar (subset v2's endpoints come with the beta route's).
+  await inScenario(ctx, { app, versions, policies: [subsets, vs], clients: [{ name: 'route-header-client', meshed: true }], routed: [{}, { 'user-group': 'beta' }] }, async (sc) => {
     const client = sc.clients['route-header-client']!;
     const beta = await client.send({ url: sc.url, count: REQUESTS, headers: { 'user-group': 'beta' }, bodies: false }, ctx.signal);
     const others = await client.send({ url: sc.url, count: REQUESTS, bodies: false }, ctx.signal);
