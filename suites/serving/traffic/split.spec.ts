@@ -24,8 +24,10 @@ export default requirement({
   title:
     'Requests are split among revisions per request in the shares spec.traffic names, two-way and three-way, on fresh and on keep-alive connections',
   upstream:
-    'Knative Serving API specification 1.0, "Route" (spec.traffic: percent of traffic to each target) and "Service"; ' +
-    'routing per request as Istio\'s VirtualService weighted route destinations (HTTPRouteDestination.weight)',
+    'Knative Serving API specification 1.0, "Request Routing": "Each HTTP/1.1 request MUST be treated as a separate "request"", ' +
+    '"Requests to a specific Host MUST be dispatched to Revision instances in accordance with the weights specified in the Route" ' +
+    'and "Multiple simultaneous or subsequent requests from a single client (even over the same TCP connection) MAY be dispatched to ' +
+    'different instances or different Revisions (traffic routing MUST NOT be "sticky" in a way which violates the weight distributions)"',
   bound:
     'each share within 2 pp of its percent: 4 splits (70/30 and 50/30/20, each on fresh and on keep-alive connections), each decided by a ' +
     'sequential test (anytime-valid confidence sequences, harness/stats) at 99.75%, 99% for the requirement; a share off by up to 1 pp ' +
