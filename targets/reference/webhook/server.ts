@@ -40,6 +40,11 @@ export async function serveAdmission(opts: ServeOptions): Promise<RunningServer>
   const server: Server = createServer({ cert: opts.certPem, key: opts.keyPem }, (req, res) => {
     void handle(req, res, opts);
   });
+  // The API server's webhook client keeps idle connections for 90 s (Go's IdleConnTimeout, as Kubernetes sets
+  // it); Node closes them after 5 s by default, and a review sent on a connection just as Node closes it fails
+  // with "connection reset by peer". Idle connections are the client's to close.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, opts.host, () => {
