@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ForwardResult } from '../../fixtures/workloads/probe/forward.ts';
+import type { ForwardResult } from '../../fixtures/workloads/probe/forward-contract.ts';
 import { classifyAttempt, tallyAttempts, type AttemptClass } from './attempts.ts';
 
 const r = (x: Partial<ForwardResult>): ForwardResult => ({ ms: 1, ...x });

@@ -1,8 +1,8 @@
-import type { ForwardResult } from '../../fixtures/workloads/probe/forward.ts';
+import type { ForwardResult } from '../../fixtures/workloads/probe/forward-contract.ts';
 
 /**
  * What one attempt of a client tells about the server it dialled, from how it ended (the probe's trace,
- * fixtures/workloads/probe/forward.ts):
+ * fixtures/workloads/probe/forward-contract.ts):
  *
  * - `served`: a 2xx response -- the request got through;
  * - `refused`: the server accepted the connection and then refused the request without a 2xx: a TLS alert,

@@ -1,12 +1,12 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { AttemptEnd, AttemptTrace, ForwardResult, ForwardTls, HttpProtocol, TlsAlert, TlsVersion } from '../../fixtures/workloads/probe/forward.ts';
+import type { AttemptEnd, AttemptTrace, ForwardResult, ForwardTls, HttpProtocol, TlsAlert, TlsVersion } from '../../fixtures/workloads/probe/forward-contract.ts';
 import { httpRequest } from '../cluster/http.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { CONTROL_PORT, deployEcho, podAddress } from '../workloads/mesh.ts';
 
 export type { AttemptEnd, AttemptTrace, ForwardResult, ForwardTls, HttpProtocol, TlsAlert, TlsVersion };
 
-/** What a client is asked to send: the probe's `POST /forward` body (fixtures/workloads/probe/forward.ts). */
+/** What a client is asked to send: the probe's `POST /forward` body (fixtures/workloads/probe/forward-contract.ts). */
 export interface ForwardSpec {
   url: string;
   count?: number;
